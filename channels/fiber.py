@@ -1,0 +1,80 @@
+"""Optical fiber: attenuation, transmissivity and propagation delay."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from qnet_core.errors import ParameterError
+
+__all__ = ["Fiber", "SPEED_OF_LIGHT_KM_PER_S"]
+
+#: Speed of light in vacuum, km/s (exact by the SI definition of the metre).
+SPEED_OF_LIGHT_KM_PER_S = 299_792.458
+
+
+def _check_nonneg_finite(name: str, value: float, owner: str) -> float:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{owner}: {name}={value!r} is not a number") from None
+    if not math.isfinite(v) or v < 0:
+        raise ParameterError(f"{owner}: {name}={value!r} must be a finite number >= 0")
+    return v
+
+
+@dataclass(frozen=True, slots=True)
+class Fiber:
+    """A span of optical fiber.
+
+    Parameters
+    ----------
+    length_km : float
+        Length in km (>= 0).
+    attenuation_db_per_km : float, default 0.2
+        Attenuation coefficient alpha in dB/km (>= 0); 0.2 dB/km is standard telecom
+        fiber at 1550 nm.
+    refractive_index : float, default 1.44
+        Group index n (>= 1); light travels at c/n.
+
+    Examples
+    --------
+    >>> Fiber(50.0).loss_db
+    10.0
+    """
+
+    length_km: float
+    attenuation_db_per_km: float = 0.2
+    refractive_index: float = 1.44
+
+    def __post_init__(self):
+        object.__setattr__(self, "length_km", _check_nonneg_finite("length_km", self.length_km, "Fiber"))
+        object.__setattr__(
+            self,
+            "attenuation_db_per_km",
+            _check_nonneg_finite("attenuation_db_per_km", self.attenuation_db_per_km, "Fiber"),
+        )
+        n = _check_nonneg_finite("refractive_index", self.refractive_index, "Fiber")
+        if n < 1.0:
+            raise ParameterError(f"Fiber: refractive_index={self.refractive_index!r} must be >= 1")
+        object.__setattr__(self, "refractive_index", n)
+
+    @property
+    def loss_db(self) -> float:
+        """Total loss alpha * L in dB."""
+        return self.attenuation_db_per_km * self.length_km
+
+    @property
+    def transmissivity(self) -> float:
+        """Power transmission eta = 10**(-alpha L / 10), in [0, 1]."""
+        return 10.0 ** (-self.loss_db / 10.0)
+
+    @property
+    def speed_km_per_s(self) -> float:
+        """Group velocity c / n in km/s."""
+        return SPEED_OF_LIGHT_KM_PER_S / self.refractive_index
+
+    @property
+    def delay_s(self) -> float:
+        """One-way propagation delay L n / c in seconds."""
+        return self.length_km / self.speed_km_per_s

@@ -1,0 +1,1 @@
+"""Network protocols built on the qnet_core engine and the channels package."""

@@ -1,0 +1,80 @@
+"""Explicit, reproducible randomness.
+
+Every stochastic function in qnetsim takes ``seed: int | numpy.random.Generator |
+numpy.random.SeedSequence | None`` and turns it into a Generator exactly once with
+:func:`as_generator`. Work that is split into independent tasks derives one child
+stream per task with :func:`spawn_seeds`, so results do not depend on how many workers
+(processes, machines) ran the tasks.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import ParameterError
+
+__all__ = ["as_generator", "spawn_seeds", "SeedLike"]
+
+SeedLike = "int | numpy.random.Generator | numpy.random.SeedSequence | None"
+
+
+def as_generator(seed=None) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` for ``seed``.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
+        An existing Generator is returned unchanged (so callers can share a stream);
+        an int or SeedSequence seeds a new PCG64 generator; None draws fresh entropy.
+
+    Examples
+    --------
+    >>> as_generator(7).integers(10) == as_generator(7).integers(10)
+    True
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is None or isinstance(seed, np.random.SeedSequence):
+        return np.random.default_rng(seed)
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool):
+        if seed < 0:
+            raise ParameterError(f"seed={seed} is negative; a seed must be an integer >= 0")
+        return np.random.default_rng(int(seed))
+    raise ParameterError(
+        f"seed={seed!r} of type {type(seed).__name__} is not allowed; "
+        "use an int >= 0, a numpy.random.Generator, a numpy.random.SeedSequence or None"
+    )
+
+
+def spawn_seeds(seed, n: int) -> list[np.random.SeedSequence]:
+    """Derive ``n`` independent child seed sequences from ``seed``.
+
+    The i-th child depends only on ``seed`` and ``i``, never on ``n`` or on which worker
+    uses it, so splitting trials into chunks across processes is reproducible.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.SeedSequence or numpy.random.Generator
+        Root seed. A Generator contributes a fresh root drawn from it.
+    n : int
+        Number of children (>= 0).
+    """
+    if not isinstance(n, numbers.Integral) or n < 0:
+        raise ParameterError(f"n={n!r} must be a non-negative integer")
+    if isinstance(seed, np.random.SeedSequence):
+        root = seed
+    elif isinstance(seed, np.random.Generator):
+        root = np.random.SeedSequence(int(seed.integers(0, 2**63 - 1)))
+    elif seed is None:
+        root = np.random.SeedSequence()
+    else:
+        as_generator(seed)  # validates type and sign
+        root = np.random.SeedSequence(int(seed))
+    # SeedSequence(entropy, spawn_key=(i,)) is what root.spawn yields for child i, but it
+    # does not depend on how many children were spawned before.
+    return [
+        np.random.SeedSequence(root.entropy, spawn_key=tuple(root.spawn_key) + (i,))
+        for i in range(int(n))
+    ]
