@@ -1,0 +1,309 @@
+"""Constructors for states, and random states, unitaries and channels.
+
+All density matrices are complex128 arrays ``(..., 2**n, 2**n)``; qubit 0 is the most
+significant bit of the basis index.
+
+Bell states are indexed ``k = 2 x + z`` for ``(I (x) X^x Z^z) |phi+>``:
+``phi+ = 0, phi- = 1, psi+ = 2, psi- = 3`` (see :data:`BELL_NAMES`); a Pauli frame
+correction composes by XOR of these indices.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .errors import DimensionError, ParameterError
+from .random import as_generator
+from .validation import as_ket
+
+__all__ = [
+    "BELL_NAMES",
+    "ket_to_dm",
+    "basis_ket",
+    "basis_state",
+    "bell_ket",
+    "bell_state",
+    "werner",
+    "werner_parameter",
+    "fidelity_from_werner_parameter",
+    "bell_diagonal",
+    "tensor",
+    "maximally_mixed",
+    "random_ket",
+    "random_density_matrix",
+    "random_unitary",
+    "random_kraus",
+]
+
+#: Bell-state names in index order.
+BELL_NAMES = ("phi+", "phi-", "psi+", "psi-")
+
+_S2 = 1.0 / np.sqrt(2.0)
+_BELL_KETS = np.array(
+    [
+        [_S2, 0, 0, _S2],  # phi+ = (|00> + |11>)/sqrt2
+        [_S2, 0, 0, -_S2],  # phi- = (|00> - |11>)/sqrt2
+        [0, _S2, _S2, 0],  # psi+ = (|01> + |10>)/sqrt2
+        [0, _S2, -_S2, 0],  # psi- = (|01> - |10>)/sqrt2
+    ],
+    dtype=np.complex128,
+)
+_BELL_KETS.setflags(write=False)
+#: Rows are the Bell kets in BELL_NAMES order (4, 4).
+BELL_KETS = _BELL_KETS
+_BELL_PROJ = np.einsum("ki,kj->kij", _BELL_KETS, _BELL_KETS.conj())
+
+
+def _check_n(n, owner: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ParameterError(f"{owner}(): num_qubits={n!r} must be an integer >= 1")
+    if n > 14:
+        raise ParameterError(f"{owner}(): num_qubits={n} is too large for dense density matrices (max 14)")
+    return int(n)
+
+
+def ket_to_dm(ket, validate: bool = True) -> np.ndarray:
+    """Density matrix ``|psi><psi|`` of a state vector or batch ``(..., 2**n)``.
+
+    Examples
+    --------
+    >>> ket_to_dm([1, 0]).real
+    array([[1., 0.],
+           [0., 0.]])
+    """
+    psi, _ = as_ket(ket, owner="ket_to_dm", validate=validate)
+    return psi[..., :, None] * psi[..., None, :].conj()
+
+
+def basis_ket(bits) -> np.ndarray:
+    """Computational basis vector for a bit string like ``"010"`` or a sequence of 0/1."""
+    if isinstance(bits, str):
+        seq = list(bits)
+    else:
+        try:
+            seq = list(bits)
+        except TypeError:
+            raise ParameterError(f"basis_state(): bits={bits!r} must be a string of 0/1 or a sequence of 0/1") from None
+    vals = []
+    for b in seq:
+        if b in ("0", 0, False):
+            vals.append(0)
+        elif b in ("1", 1, True):
+            vals.append(1)
+        else:
+            raise ParameterError(f"basis_state(): bits={bits!r} contains {b!r}; only 0 and 1 are allowed")
+    if not vals:
+        raise ParameterError("basis_state(): bits is empty; give at least one bit")
+    if len(vals) > 14:
+        raise ParameterError(f"basis_state(): {len(vals)} qubits is too large for dense density matrices (max 14)")
+    idx = int("".join(map(str, vals)), 2)
+    ket = np.zeros(1 << len(vals), dtype=np.complex128)
+    ket[idx] = 1.0
+    return ket
+
+
+def basis_state(bits) -> np.ndarray:
+    """Density matrix of a computational basis state, e.g. ``basis_state("01")`` = |01><01|."""
+    return ket_to_dm(basis_ket(bits), validate=False)
+
+
+def _bell_index(name) -> int:
+    if isinstance(name, numbers.Integral) and not isinstance(name, bool) and 0 <= name < 4:
+        return int(name)
+    key = str(name).lower().replace("_", "").replace("plus", "+").replace("minus", "-")
+    aliases = {"phi+": 0, "phi-": 1, "psi+": 2, "psi-": 3}
+    if key not in aliases:
+        raise ParameterError(
+            f"bell_state(): name={name!r} is not a Bell state; use one of {', '.join(BELL_NAMES)} (or index 0-3)"
+        )
+    return aliases[key]
+
+
+def bell_ket(name="phi+") -> np.ndarray:
+    """State vector of a Bell state: ``"phi+" | "phi-" | "psi+" | "psi-"`` (or index 0-3)."""
+    return _BELL_KETS[_bell_index(name)].copy()
+
+
+def bell_state(name="phi+") -> np.ndarray:
+    """Density matrix of a Bell state ``"phi+" | "phi-" | "psi+" | "psi-"`` (or index 0-3).
+
+    Examples
+    --------
+    >>> float(bell_state("psi-")[1, 2].real)
+    -0.5
+    """
+    return _BELL_PROJ[_bell_index(name)].copy()
+
+
+def _prob_array(x, name: str, owner: str) -> np.ndarray:
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{owner}(): {name}={x!r} must be a real number or array of real numbers") from None
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
+        bad = arr[~((arr >= 0) & (arr <= 1))] if arr.ndim else arr
+        raise ParameterError(f"{owner}(): {name}={np.ravel(bad)[0]!r} is outside [0, 1]; it must be a probability")
+    return arr
+
+
+def werner(fidelity) -> np.ndarray:
+    """Werner state ``F |phi+><phi+| + (1 - F)/3 (I - |phi+><phi+|)``.
+
+    Parameters
+    ----------
+    fidelity : float or array_like in [0, 1]
+        Fidelity F to |phi+>; an array gives a batch ``(..., 4, 4)``.
+
+    Notes
+    -----
+    Equivalently ``w |phi+><phi+| + (1 - w) I/4`` with Werner parameter
+    ``w = (4F - 1)/3`` (see :func:`werner_parameter`).
+
+    Examples
+    --------
+    >>> round(float(werner(0.9)[0, 0].real), 6)
+    0.466667
+    """
+    F = _prob_array(fidelity, "fidelity", "werner")
+    coeffs = np.stack([F, (1 - F) / 3, (1 - F) / 3, (1 - F) / 3], axis=-1)
+    return bell_diagonal(coeffs, validate=False)
+
+
+def werner_parameter(fidelity):
+    """Werner parameter ``w = (4F - 1)/3`` of a fidelity F (vectorized)."""
+    F = np.asarray(fidelity, dtype=np.float64)
+    w = (4.0 * F - 1.0) / 3.0
+    return w if w.ndim else float(w)
+
+
+def fidelity_from_werner_parameter(w):
+    """Fidelity ``F = (3w + 1)/4`` of a Werner parameter w (vectorized)."""
+    w = np.asarray(w, dtype=np.float64)
+    F = (3.0 * w + 1.0) / 4.0
+    return F if F.ndim else float(F)
+
+
+def bell_diagonal(coeffs, validate: bool = True) -> np.ndarray:
+    """Two-qubit Bell-diagonal state ``sum_k c_k |B_k><B_k|`` from ``(..., 4)`` coefficients.
+
+    Coefficients are in :data:`BELL_NAMES` order (phi+, phi-, psi+, psi-); they must be
+    non-negative and sum to 1.
+
+    Examples
+    --------
+    >>> bool(np.allclose(bell_diagonal([1, 0, 0, 0]), bell_state("phi+")))
+    True
+    """
+    c = np.asarray(coeffs, dtype=np.float64)
+    if validate:
+        if c.ndim < 1 or c.shape[-1] != 4:
+            raise DimensionError(f"bell_diagonal(): coeffs has shape {c.shape}; expected (..., 4)")
+        if not np.all(np.isfinite(c)) or np.any(c < -1e-12):
+            raise ParameterError("bell_diagonal(): coeffs must be finite and non-negative")
+        s = c.sum(axis=-1)
+        if np.any(np.abs(s - 1) > 1e-9):
+            raise ParameterError(
+                f"bell_diagonal(): coeffs sum to {np.ravel(s)[np.argmax(np.abs(np.ravel(s) - 1))]:.6g}; they must sum to 1"
+            )
+    return np.einsum("...k,kij->...ij", c.astype(np.complex128), _BELL_PROJ)
+
+
+def tensor(*states) -> np.ndarray:
+    """Tensor product of density matrices (first argument = most significant qubits).
+
+    Batch axes broadcast: ``tensor(a, b)`` with ``a`` of shape ``(B, 4, 4)`` and ``b`` of
+    shape ``(4, 4)`` gives ``(B, 16, 16)``.
+
+    Examples
+    --------
+    >>> tensor(basis_state("0"), basis_state("1")).shape
+    (4, 4)
+    """
+    if not states:
+        raise DimensionError("tensor(): give at least one state")
+    out = np.asarray(states[0], dtype=np.complex128)
+    for s in states[1:]:
+        s = np.asarray(s, dtype=np.complex128)
+        if out.ndim < 2 or s.ndim < 2:
+            raise DimensionError("tensor(): every argument must have shape (..., d, d)")
+        da, db = out.shape[-1], s.shape[-1]
+        prod = out[..., :, None, :, None] * s[..., None, :, None, :]
+        out = prod.reshape(prod.shape[:-4] + (da * db, da * db))
+    return np.ascontiguousarray(out)
+
+
+def maximally_mixed(num_qubits: int) -> np.ndarray:
+    """The maximally mixed state ``I / 2**n``."""
+    n = _check_n(num_qubits, "maximally_mixed")
+    return np.eye(1 << n, dtype=np.complex128) / (1 << n)
+
+
+def random_ket(num_qubits: int, seed=None) -> np.ndarray:
+    """Haar-random pure state vector of n qubits (normalized complex Gaussian)."""
+    n = _check_n(num_qubits, "random_ket")
+    rng = as_generator(seed)
+    v = rng.standard_normal(1 << n) + 1j * rng.standard_normal(1 << n)
+    return v / np.linalg.norm(v)
+
+
+def random_density_matrix(num_qubits: int, seed=None, rank: int | None = None, metric: str = "hs") -> np.ndarray:
+    """Random density matrix of n qubits.
+
+    Parameters
+    ----------
+    num_qubits : int
+    seed : int, Generator, SeedSequence or None
+    rank : int, optional
+        Rank r (1 <= r <= 2**n); default full rank.
+    metric : {"hs", "bures"}
+        ``"hs"``: Hilbert-Schmidt (induced) measure, ``G G^dag / tr`` with G a
+        ``2**n x r`` Ginibre matrix. ``"bures"``: ``(1 + U) G G^dag (1 + U)^dag`` with U
+        Haar (Osipov, Sommers, Zyczkowski, J. Phys. A 43, 055302 (2010)).
+    """
+    n = _check_n(num_qubits, "random_density_matrix")
+    d = 1 << n
+    r = d if rank is None else rank
+    if isinstance(r, bool) or not isinstance(r, numbers.Integral) or not 1 <= r <= d:
+        raise ParameterError(f"random_density_matrix(): rank={rank!r} must be an integer in [1, {d}]")
+    rng = as_generator(seed)
+    G = rng.standard_normal((d, r)) + 1j * rng.standard_normal((d, r))
+    if metric == "bures":
+        U = random_unitary(n, rng)
+        G = (np.eye(d) + U) @ G
+    elif metric != "hs":
+        raise ParameterError(f"random_density_matrix(): metric={metric!r}; allowed: 'hs', 'bures'")
+    rho = G @ G.conj().T
+    rho = 0.5 * (rho + rho.conj().T)
+    return rho / np.trace(rho).real
+
+
+def random_unitary(num_qubits: int, seed=None) -> np.ndarray:
+    """Haar-random unitary on n qubits (QR of a Ginibre matrix with phase fix, Mezzadri 2007)."""
+    n = _check_n(num_qubits, "random_unitary")
+    d = 1 << n
+    rng = as_generator(seed)
+    Z = (rng.standard_normal((d, d)) + 1j * rng.standard_normal((d, d))) / np.sqrt(2)
+    Q, R = np.linalg.qr(Z)
+    ph = np.diag(R) / np.abs(np.diag(R))
+    return Q * ph[None, :]
+
+
+def random_kraus(num_qubits: int, num_operators: int = 2, seed=None) -> np.ndarray:
+    """Random CPTP channel on n qubits as ``(k, 2**n, 2**n)`` Kraus operators.
+
+    Built from a Haar-random isometry ``V: C^d -> C^(k d)`` (first d columns of a Haar
+    unitary), ``K_i = (<i| (x) I) V``; so ``sum_i K_i^dag K_i = V^dag V = I``.
+    """
+    n = _check_n(num_qubits, "random_kraus")
+    k = num_operators
+    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
+        raise ParameterError(f"random_kraus(): num_operators={k!r} must be an integer >= 1")
+    d = 1 << n
+    rng = as_generator(seed)
+    Z = (rng.standard_normal((k * d, k * d)) + 1j * rng.standard_normal((k * d, k * d))) / np.sqrt(2)
+    Q, R = np.linalg.qr(Z)
+    Q = Q * (np.diag(R) / np.abs(np.diag(R)))[None, :]
+    V = Q[:, :d]
+    return np.ascontiguousarray(V.reshape(k, d, d))
