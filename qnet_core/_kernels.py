@@ -274,3 +274,33 @@ def trace_products_parallel(rho2, w):
     for b in prange(rho2.shape[0]):
         out[b] = _trace_product_one(rho2, w, b)
     return out
+
+
+@njit(cache=True, parallel=True)
+def apply_superop_inplace_rows(mat, vals, oidx, iidx, base, offs):
+    """Apply one sparse superoperator in place to each ``mat[b]``, threads over block rows.
+
+    For a few large registers (where threading over the batch would leave cores idle):
+    the blocks ``(r, c)`` are disjoint, so rows of blocks can be updated concurrently.
+    """
+    d = offs.shape[0]
+    dd = d * d
+    nrest = base.shape[0]
+    nnz = vals.shape[0]
+    for b in range(mat.shape[0]):
+        for r in prange(nrest):
+            blk = np.empty(dd, dtype=np.complex128)
+            nb = np.empty(dd, dtype=np.complex128)
+            br = base[r]
+            for c in range(nrest):
+                bc = base[c]
+                for i in range(d):
+                    for j in range(d):
+                        blk[i * d + j] = mat[b, br + offs[i], bc + offs[j]]
+                for t in range(dd):
+                    nb[t] = 0.0
+                for e in range(nnz):
+                    nb[oidx[e]] += vals[e] * blk[iidx[e]]
+                for i in range(d):
+                    for j in range(d):
+                        mat[b, br + offs[i], bc + offs[j]] = nb[i * d + j]

@@ -38,6 +38,8 @@ _SUPEROP_MAX_QUBITS = 3
 _SPARSE_EPS = 1e-15
 # Registers up to this size fold a whole sequence into one CSR superoperator on vec(rho).
 _CSR_MAX_QUBITS = 3
+# Fewer states than this, each of at least 6 qubits: thread over block rows instead of the batch.
+_ROWS_PARALLEL_MAX_BATCH = 8
 
 
 @lru_cache(maxsize=4096)
@@ -262,6 +264,14 @@ class OperationSequence:
                     _kernels.apply_coo_parallel(c2, o2, *payload, _kernels.num_chunks(c2.shape[0]))
                 else:
                     _kernels.apply_coo_serial(c2, o2, *payload)
+            elif kind == "sparse" and cur.shape[0] < _ROWS_PARALLEL_MAX_BATCH and cur.shape[-1] >= 64:
+                out[...] = cur
+                vals, oidx, iidx, op_start, base_all, base_start, offs_all, offs_start, dims, _ = payload
+                for k in range(dims.shape[0]):
+                    _kernels.apply_superop_inplace_rows(
+                        out, vals[op_start[k]:op_start[k + 1]], oidx[op_start[k]:op_start[k + 1]],
+                        iidx[op_start[k]:op_start[k + 1]], base_all[base_start[k]:base_start[k + 1]],
+                        offs_all[offs_start[k]:offs_start[k + 1]])
             elif kind == "sparse":
                 if cur.size >= _kernels.PARALLEL_MIN_ENTRIES:
                     _kernels.apply_superops_parallel(cur, out, *payload, _kernels.num_chunks(cur.shape[0]))
