@@ -69,7 +69,7 @@ def fidelity_pure(rho, psi, validate: bool = True):
     Examples
     --------
     >>> import qnet_core as qc
-    >>> fidelity_pure(qc.werner(0.9), qc.bell_ket("phi+"))
+    >>> round(fidelity_pure(qc.werner(0.9), qc.bell_ket("phi+")), 12)
     0.9
     """
     arr, n = as_density_matrix(rho, owner="fidelity", validate=validate)

@@ -320,7 +320,7 @@ class OperationSequence:
         >>> import qnet_core as qc
         >>> from qnet_core.gates import X
         >>> seq = OperationSequence(2, [(X, (1,))])
-        >>> float(seq.expectation(qc.bell_state("psi+"), qc.bell_state("phi+")))
+        >>> round(float(seq.expectation(qc.bell_state("psi+"), qc.bell_state("phi+"))), 12)
         1.0
         """
         arr, n = as_density_matrix(rho, owner="OperationSequence.expectation", validate=validate)
@@ -508,7 +508,7 @@ def partial_transpose(rho, qubits, validate: bool = True) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np, qnet_core as qc
-    >>> float(np.linalg.eigvalsh(qc.partial_transpose(qc.bell_state("phi+"), [1])).min())
+    >>> round(float(np.linalg.eigvalsh(qc.partial_transpose(qc.bell_state("phi+"), [1])).min()), 12)
     -0.5
     """
     arr, n = as_density_matrix(rho, owner="partial_transpose", validate=validate)

@@ -131,7 +131,7 @@ def bell_state(name="phi+") -> np.ndarray:
 
     Examples
     --------
-    >>> float(bell_state("psi-")[1, 2].real)
+    >>> round(float(bell_state("psi-")[1, 2].real), 12)
     -0.5
     """
     return _BELL_PROJ[_bell_index(name)].copy()
