@@ -1,4 +1,4 @@
-"""Optical fiber: attenuation, transmissivity and propagation delay."""
+"""Optical fiber: attenuation, transmissivity, propagation delay and photonic-qubit loss channels."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import math
 from dataclasses import dataclass
 
 from qnet_core.errors import ParameterError
+
+from .channel import Channel
+from .loss import HeraldedChannel, drift_channel, dual_rail_erasure, single_rail_loss
 
 __all__ = ["Fiber", "SPEED_OF_LIGHT_KM_PER_S"]
 
@@ -78,3 +81,39 @@ class Fiber:
     def delay_s(self) -> float:
         """One-way propagation delay L n / c in seconds."""
         return self.length_km / self.speed_km_per_s
+
+    def drift_channel(self, coherence_length_km: float, kind: str = "dephasing") -> Channel:
+        """Polarization / phase drift over this span (see :func:`channels.loss.drift_channel`).
+
+        Examples
+        --------
+        >>> Fiber(10.0).drift_channel(float("inf")).label
+        'dephasing(p=0)'
+        """
+        return drift_channel(self.length_km, coherence_length_km, kind)
+
+    def single_rail_channel(self, drift: Channel | None = None) -> Channel:
+        """Loss of a single-rail (vacuum / one photon) qubit: amplitude damping ``gamma = 1 - eta``.
+
+        ``drift`` (a single-qubit :class:`Channel`, e.g. from :meth:`drift_channel`) is applied
+        after the loss.
+
+        Examples
+        --------
+        >>> round(1 - float(Fiber(50.0).single_rail_channel().kraus[0, 1, 1].real) ** 2, 12)
+        0.9
+        """
+        return single_rail_loss(self.transmissivity, drift)
+
+    def dual_rail_erasure(self, drift: Channel | None = None) -> HeraldedChannel:
+        """Loss of a dual-rail (polarization / time-bin) qubit as a heralded erasure.
+
+        Returns a :class:`~channels.loss.HeraldedChannel` with ``success_probability = eta`` and
+        the post-selected map (identity unless ``drift`` is given).
+
+        Examples
+        --------
+        >>> round(Fiber(50.0).dual_rail_erasure().success_probability, 12)
+        0.1
+        """
+        return dual_rail_erasure(self.transmissivity, drift)
