@@ -1,0 +1,646 @@
+"""Monte Carlo of a linear quantum-repeater chain in time, with dense two-qubit states.
+
+A :class:`RepeaterChain` describes ``N`` equal segments of total length ``L`` between two
+end nodes, the elementary-link hardware (:mod:`protocols.links`), the quantum memories
+(T1/T2 or depolarizing decoherence, a cutoff, a number of memories per node) and the
+protocol (swap-ASAP or nested doubling, optional recurrence purification).
+:func:`simulate_chain` runs independent trials, each until the first end-to-end pair is
+known at both ends, in a compiled event-driven loop (:mod:`protocols._chain_kernels`).
+
+Model (every assumption is listed here, nothing else is implied):
+
+* **Generation.** Channel ``j`` of segment ``s`` uses memory ``j`` on the right of node
+  ``s`` and memory ``j`` on the left of node ``s+1`` (``memories_per_node`` channels per
+  segment: multiplexing). A free channel attempts until success; the number of attempts is
+  geometric, each lasting :attr:`ElementaryLink.attempt_duration_s`. The heralded state
+  has already decohered in memory for the herald delay ``L0 n / c``.
+* **Memories.** Every stored qubit decoheres for exactly the time it waits: amplitude
+  damping ``gamma = 1 - exp(-t/T1)`` then dephasing so that coherences decay as
+  ``exp(-t/T2)`` (the same channel as ``channels.memory``), or depolarizing
+  ``rho -> e^{-t/T} rho + (1 - e^{-t/T}) I/2`` (``memory_t_dep_s``).
+* **Swapping.** A Bell measurement on the two inner qubits, outcome drawn with its exact
+  probability from the dense states, Pauli correction on the right end (Pauli-frame
+  tracking). With ``swap_success_prob < 1`` a failed swap destroys both links; the end
+  nodes free their memories once the failure message reaches them.
+  *swap-ASAP*: a node swaps as soon as it holds a usable link on each side, without
+  waiting for earlier swap messages. *nested*: node ``x`` swaps only links spanning
+  ``lowbit(x)`` segments on each side, once it has learned (classical messages at
+  ``c / n`` over the fiber) that they exist.
+* **Purification** (``"dejmps"`` of Deutsch et al., PRL 77, 2818 (1996) or ``"bbpssw"`` of
+  Bennett et al., PRL 76, 722 (1996), which twirls to a Werner state first): a symmetric
+  recurrence round on two links between the same nodes that have completed the same number
+  of rounds, once both ends know both links; the outcome is known to both ends after the
+  one-way delay between them. A level listed ``r`` times in ``purification_levels`` gets
+  ``r`` rounds; level ``k`` = links spanning ``2**k`` segments (swap-ASAP allows level 0).
+* **Cutoff.** A link whose oldest elementary link was heralded more than ``cutoff_s`` ago
+  is discarded at both ends at once (the deadline is computable from time stamps carried
+  by the heralds) and its memories regenerate. The delivered end-to-end pair is not
+  subject to the cutoff.
+* **Delivery.** A trial ends when an end-to-end link that completed its purification is
+  created; the delivery time is when both end nodes know all swap and purification
+  outcomes; the end qubits decohere until then.
+
+Randomness: trial ``i`` uses its own xoshiro256** stream seeded from ``(seed, i)``, so the
+result does not depend on threads, chunking, or how trials are split across processes
+(:func:`simulate_chain` with ``first_trial``, then :meth:`ChainResult.concatenate`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from channels.fiber import SPEED_OF_LIGHT_KM_PER_S, Fiber
+from qnet_core.errors import ParameterError
+from qnet_core.random import as_generator
+from qnet_core.validation import check_nonnegative, check_positive, check_probability
+
+from . import _chain_kernels as _k
+from .links import ElementaryLink, double_click_link, single_click_link, werner_link
+from .pair_qkd import pair_qkd
+
+__all__ = ["RepeaterChain", "ChainResult", "simulate_chain", "KeyRateComparison", "key_rate_comparison", "SCHEMES",
+           "PROTOCOLS"]
+
+SCHEMES = ("single-click", "double-click", "werner")
+PROTOCOLS = ("swap-asap", "nested")
+PURIFICATION_METHODS = ("dejmps", "bbpssw")
+
+_OWNER = "RepeaterChain"
+
+
+def _is_int(x) -> bool:
+    return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True, slots=True)
+class RepeaterChain:
+    """A linear repeater chain: hardware, memories and protocol (immutable).
+
+    Parameters
+    ----------
+    num_segments : int
+        Number N >= 1 of elementary segments (N + 1 nodes, N - 1 repeaters). ``nested``
+        needs a power of two.
+    total_length_km : float
+        End-to-end fiber length L >= 0 in km; segments are ``L / N`` long.
+    scheme : {"single-click", "double-click", "werner"}
+        Elementary-link heralding (see :mod:`protocols.links`); "werner" is an abstract link
+        producing ``werner(link_fidelity)`` with probability ``link_success_prob`` per attempt.
+    memory_t1_s, memory_t2_s : float
+        Memory relaxation and coherence times in s (``inf`` = no decay); ``T2 <= 2 T1``.
+    memory_t_dep_s : float or None
+        Depolarizing memory time in s instead of T1/T2 (then T1, T2 must stay infinite).
+    cutoff_s : float or None
+        Memory cutoff in s (> 0): links older than this are discarded and regenerated.
+    purification : {None, "dejmps", "bbpssw"}
+        Recurrence purification method.
+    purification_levels : tuple of int
+        Nesting levels (0 = elementary links) that get one purification round per mention;
+        defaults to ``(0,)`` when ``purification`` is given.
+    protocol : {"swap-asap", "nested"}
+    memories_per_node : int
+        Memory qubits per node per side (>= 1), i.e. parallel generation channels per
+        segment. Purification needs at least ``1 + len(purification_levels)``.
+    swap_success_prob : float
+        Probability in (0, 1] that a Bell-state measurement succeeds.
+    bright_state_param : float
+        Single-click alpha in (0, 1).
+    link_fidelity, link_success_prob : float
+        For ``scheme="werner"`` only.
+    attenuation_db_per_km, refractive_index : float
+        Fiber loss (dB/km) and group index (sets the light speed c / n for all signals).
+    detector_efficiency, emission_efficiency, dark_count_prob : float
+        Station detectors and node photon sources (probabilities).
+    prep_time_s : float
+        Local time per attempt (per round for double-click), s; ``scheme="werner"`` attempts
+        last ``prep_time_s + L0 n / c``.
+
+    Examples
+    --------
+    >>> chain = RepeaterChain(4, 100.0, memory_t2_s=1.0)
+    >>> round(chain.segment_length_km, 3)
+    25.0
+    """
+
+    num_segments: int
+    total_length_km: float
+    scheme: str = "single-click"
+    memory_t1_s: float = math.inf
+    memory_t2_s: float = math.inf
+    memory_t_dep_s: float | None = None
+    cutoff_s: float | None = None
+    purification: str | None = None
+    purification_levels: tuple = ()
+    protocol: str = "swap-asap"
+    memories_per_node: int = 1
+    swap_success_prob: float = 1.0
+    bright_state_param: float = 0.1
+    link_fidelity: float = 1.0
+    link_success_prob: float | None = None
+    attenuation_db_per_km: float = 0.2
+    refractive_index: float = 1.44
+    detector_efficiency: float = 1.0
+    emission_efficiency: float = 1.0
+    dark_count_prob: float = 0.0
+    prep_time_s: float = 1e-6
+    _link: ElementaryLink = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        o = _OWNER
+        set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
+        if not _is_int(self.num_segments) or self.num_segments < 1:
+            raise ParameterError(f"{o}(): num_segments={self.num_segments!r} must be an integer >= 1")
+        set_("num_segments", int(self.num_segments))
+        set_("total_length_km", check_nonnegative(self.total_length_km, "total_length_km", o))
+        if self.scheme not in SCHEMES:
+            raise ParameterError(f"{o}(): scheme={self.scheme!r}; allowed: {', '.join(SCHEMES)}")
+        if self.protocol not in PROTOCOLS:
+            raise ParameterError(f"{o}(): protocol={self.protocol!r}; allowed: {', '.join(PROTOCOLS)}")
+        n = self.num_segments
+        if self.protocol == "nested" and n & (n - 1):
+            raise ParameterError(f"{o}(): protocol='nested' needs num_segments to be a power of two, got {n}")
+        t1 = check_positive(self.memory_t1_s, "memory_t1_s", o, allow_inf=True)
+        t2 = check_positive(self.memory_t2_s, "memory_t2_s", o, allow_inf=True)
+        if t2 > 2.0 * t1:
+            raise ParameterError(f"{o}(): memory_t2_s={t2!r} exceeds 2*memory_t1_s={2 * t1!r}; T2 must be <= 2*T1")
+        set_("memory_t1_s", t1)
+        set_("memory_t2_s", t2)
+        if self.memory_t_dep_s is not None:
+            td = check_positive(self.memory_t_dep_s, "memory_t_dep_s", o, allow_inf=True)
+            if math.isfinite(t1) or math.isfinite(t2):
+                raise ParameterError(f"{o}(): give either memory_t_dep_s={td!r} or memory_t1_s/memory_t2_s, not both")
+            set_("memory_t_dep_s", td)
+        if self.cutoff_s is not None:
+            c = self.cutoff_s
+            if isinstance(c, bool) or not isinstance(c, (numbers.Real, np.floating)) or math.isnan(c) or c <= 0:
+                raise ParameterError(f"{o}(): cutoff_s={c!r} must be a number > 0 (or None for no cutoff)")
+            set_("cutoff_s", float(c))
+        if self.purification is not None and self.purification not in PURIFICATION_METHODS:
+            raise ParameterError(f"{o}(): purification={self.purification!r}; allowed: None, "
+                                 + ", ".join(repr(m) for m in PURIFICATION_METHODS))
+        levels = self.purification_levels
+        if levels is None:
+            levels = ()
+        if _is_int(levels):
+            levels = (levels,)
+        try:
+            levels = tuple(levels)
+        except TypeError:
+            raise ParameterError(f"{o}(): purification_levels={self.purification_levels!r} must be a tuple of ints") \
+                from None
+        if self.purification is None and levels:
+            raise ParameterError(f"{o}(): purification_levels={levels!r} given but purification is None")
+        if self.purification is not None and not levels:
+            levels = (0,)
+        max_level = int(round(math.log2(n))) if self.protocol == "nested" else 0
+        for lv in levels:
+            if not _is_int(lv) or lv < 0 or lv > max_level:
+                allowed = f"0..{max_level} (log2(num_segments))" if self.protocol == "nested" else \
+                    "0 only (swap-ASAP purifies elementary links)"
+                raise ParameterError(f"{o}(): purification level {lv!r} is not allowed; use {allowed}")
+        set_("purification_levels", tuple(sorted(int(lv) for lv in levels)))
+        if not _is_int(self.memories_per_node) or self.memories_per_node < 1:
+            raise ParameterError(f"{o}(): memories_per_node={self.memories_per_node!r} must be an integer >= 1")
+        set_("memories_per_node", int(self.memories_per_node))
+        if levels and self.memories_per_node < 1 + len(levels):
+            raise ParameterError(
+                f"{o}(): memories_per_node={self.memories_per_node} is too few for {len(levels)} purification "
+                f"round(s); recurrence purification needs at least {1 + len(levels)}")
+        ps = check_probability(self.swap_success_prob, "swap_success_prob", o)
+        if ps <= 0:
+            raise ParameterError(f"{o}(): swap_success_prob={ps!r} must be in (0, 1]")
+        set_("swap_success_prob", ps)
+        set_("attenuation_db_per_km", check_nonnegative(self.attenuation_db_per_km, "attenuation_db_per_km", o))
+        ri = check_positive(self.refractive_index, "refractive_index", o)
+        if ri < 1.0:
+            raise ParameterError(f"{o}(): refractive_index={ri!r} must be >= 1")
+        set_("refractive_index", ri)
+        set_("prep_time_s", check_nonnegative(self.prep_time_s, "prep_time_s", o))
+        seg = self.total_length_km / n
+        if self.scheme == "werner":
+            if self.link_success_prob is None:
+                raise ParameterError(f"{o}(): scheme='werner' needs link_success_prob (per-attempt probability)")
+            travel = Fiber(seg, self.attenuation_db_per_km, ri).delay_s
+            dur = self.prep_time_s + travel
+            if dur <= 0:
+                raise ParameterError(f"{o}(): the attempt duration is 0 (total_length_km=0 and prep_time_s=0); "
+                                     "give prep_time_s > 0")
+            link = werner_link(self.link_fidelity, success_probability=self.link_success_prob,
+                               attempt_duration_s=dur, herald_delay_s=travel)
+        else:
+            if self.link_success_prob is not None:
+                raise ParameterError(f"{o}(): link_success_prob is only for scheme='werner'; "
+                                     f"the {self.scheme} probability follows from the physics")
+            kw = dict(attenuation_db_per_km=self.attenuation_db_per_km, refractive_index=ri,
+                      detector_efficiency=self.detector_efficiency, emission_efficiency=self.emission_efficiency,
+                      dark_count_prob=self.dark_count_prob, prep_time_s=self.prep_time_s)
+            if self.scheme == "single-click":
+                link = single_click_link(seg, bright_state_param=self.bright_state_param, **kw)
+            else:
+                link = double_click_link(seg, **kw)
+        set_("_link", link)
+
+    # ------------------------------------------------------------------ derived
+    @property
+    def segment_length_km(self) -> float:
+        """Length L0 = L / N of one segment, km."""
+        return self.total_length_km / self.num_segments
+
+    @property
+    def elementary_link(self) -> ElementaryLink:
+        """The :class:`~protocols.links.ElementaryLink` of one segment."""
+        return self._link
+
+    @property
+    def light_speed_km_per_s(self) -> float:
+        """Signal speed c / n in the fiber, km/s."""
+        return SPEED_OF_LIGHT_KM_PER_S / self.refractive_index
+
+    @property
+    def num_levels(self) -> int:
+        """Nesting levels log2(N) for nested chains (0 for swap-ASAP)."""
+        return int(round(math.log2(self.num_segments))) if self.protocol == "nested" else 0
+
+    def simulate(self, trials: int, seed=None, **kwargs) -> "ChainResult":
+        """Shorthand for :func:`simulate_chain(self, trials, seed, ...) <simulate_chain>`."""
+        return simulate_chain(self, trials, seed, **kwargs)
+
+    def to_dict(self) -> dict:
+        """Parameters as a JSON-friendly dict."""
+        keys = [f for f in self.__dataclass_fields__ if not f.startswith("_")]
+        d = {k: getattr(self, k) for k in keys}
+        d["purification_levels"] = list(self.purification_levels)
+        return d
+
+
+def _qkd(rho, ec_efficiency: float = 1.0):
+    """QBERs and BBM92 secret fraction of a delivered state (:func:`protocols.pair_qkd.pair_qkd`)."""
+    return pair_qkd(rho, ec_efficiency=ec_efficiency, validate=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainResult:
+    """Per-trial outcomes and summary statistics of :func:`simulate_chain`.
+
+    Attributes
+    ----------
+    chain : RepeaterChain
+    delivery_time_s : ndarray, shape (trials,)
+        Time from the start of the trial until both end nodes know they share a pair, s
+        (``inf`` for trials that hit ``max_time_s``).
+    states : ndarray, shape (trials, 4, 4), complex128
+        Delivered end-to-end states (target ``|phi+>``; zeros for undelivered trials).
+    fidelities : ndarray, shape (trials,)
+        ``<phi+|rho|phi+>`` per trial (0 for undelivered trials).
+    delivered : ndarray of bool, shape (trials,)
+    first_trial : int
+        Global index of the first trial (trial ``i`` has random stream ``(seed, i)``).
+    seed_key : tuple of two ints
+        The 128-bit root key derived from ``seed``; reuse it to reproduce the run.
+    """
+
+    chain: RepeaterChain
+    delivery_time_s: np.ndarray = field(repr=False)
+    states: np.ndarray = field(repr=False)
+    delivered: np.ndarray = field(repr=False)
+    first_trial: int = 0
+    seed_key: tuple = (0, 0)
+
+    @property
+    def trials(self) -> int:
+        return int(self.delivery_time_s.shape[0])
+
+    @property
+    def fidelities(self) -> np.ndarray:
+        r = self.states
+        return 0.5 * (r[:, 0, 0] + r[:, 3, 3] + r[:, 0, 3] + r[:, 3, 0]).real
+
+    @property
+    def num_delivered(self) -> int:
+        return int(np.count_nonzero(self.delivered))
+
+    def _need(self):
+        if self.num_delivered < 2:
+            raise ParameterError(
+                f"ChainResult: only {self.num_delivered} of {self.trials} trials delivered a pair; "
+                "statistics need at least 2 (raise max_time_s or the number of trials)")
+
+    @property
+    def mean_fidelity(self) -> float:
+        self._need()
+        return float(self.fidelities[self.delivered].mean())
+
+    @property
+    def mean_fidelity_stderr(self) -> float:
+        self._need()
+        f = self.fidelities[self.delivered]
+        return float(f.std(ddof=1) / math.sqrt(f.size))
+
+    @property
+    def mean_waiting_time_s(self) -> float:
+        self._need()
+        return float(self.delivery_time_s[self.delivered].mean())
+
+    @property
+    def mean_waiting_time_s_stderr(self) -> float:
+        self._need()
+        t = self.delivery_time_s[self.delivered]
+        return float(t.std(ddof=1) / math.sqrt(t.size))
+
+    @property
+    def rate_hz(self) -> float:
+        """Delivered pairs per second, ``1 / mean waiting time`` (renewal-reward rate)."""
+        return 1.0 / self.mean_waiting_time_s
+
+    @property
+    def rate_hz_stderr(self) -> float:
+        return self.mean_waiting_time_s_stderr / self.mean_waiting_time_s ** 2
+
+    @property
+    def mean_state(self) -> np.ndarray:
+        """Average delivered state (4, 4): what a long run of pairs looks like to the users."""
+        self._need()
+        return self.states[self.delivered].mean(axis=0)
+
+    @property
+    def secret_fraction(self) -> float:
+        """Asymptotic BBM92 secret fraction ``max(0, 1 - h(e_x) - h(e_z))`` of the average delivered state.
+
+        The QBERs of a long key are those of the average state (:attr:`mean_state`);
+        computed by :func:`protocols.pair_qkd.pair_qkd` (target ``|phi+>``, Shannon-limit
+        error correction, asymmetric basis choice so that the sifting factor tends to 1).
+        """
+        return float(_qkd(self.mean_state).secret_fraction)
+
+    @property
+    def secret_key_rate_bps(self) -> float:
+        """Asymptotic BBM92 secret-key rate ``rate_hz * secret_fraction``, bits/s."""
+        return self.rate_hz * self.secret_fraction
+
+    def secret_key_rate(self, ec_efficiency: float = 1.0) -> float:
+        """Secret-key rate in bits/s with error-correction inefficiency ``f >= 1``."""
+        return self.rate_hz * float(_qkd(self.mean_state, ec_efficiency).secret_fraction)
+
+    @property
+    def secret_key_rate_bps_stderr(self) -> float:
+        """Blocked-jackknife standard error of :attr:`secret_key_rate_bps` (20 blocks)."""
+        self._need()
+        t = self.delivery_time_s[self.delivered]
+        s = self.states[self.delivered]
+        nb = min(20, t.size)
+        idx = np.arange(t.size) % nb
+        tsum = np.bincount(idx, weights=t, minlength=nb)
+        cnt = np.bincount(idx, minlength=nb).astype(float)
+        ssum = np.zeros((nb, 4, 4), dtype=np.complex128)
+        np.add.at(ssum, idx, s)
+        vals = np.empty(nb)
+        for b in range(nb):
+            c = cnt.sum() - cnt[b]
+            mt = (tsum.sum() - tsum[b]) / c
+            ms = (ssum.sum(axis=0) - ssum[b]) / c
+            vals[b] = float(_qkd(ms).secret_fraction) / mt
+        return float(math.sqrt((nb - 1) / nb * np.sum((vals - vals.mean()) ** 2)))
+
+    def confidence_interval(self, name: str, level: float = 0.95) -> tuple[float, float]:
+        """Normal-approximation confidence interval of a summary statistic.
+
+        ``name`` is one of "mean_fidelity", "mean_waiting_time_s", "rate_hz", "secret_key_rate_bps".
+        """
+        allowed = ("mean_fidelity", "mean_waiting_time_s", "rate_hz", "secret_key_rate_bps")
+        if name not in allowed:
+            raise ParameterError(f"confidence_interval(): name={name!r}; allowed: {', '.join(allowed)}")
+        lv = check_probability(level, "level", "confidence_interval")
+        if not 0 < lv < 1:
+            raise ParameterError(f"confidence_interval(): level={level!r} must be in (0, 1)")
+        from scipy.stats import norm
+
+        z = float(norm.ppf(0.5 + lv / 2))
+        m = getattr(self, name)
+        s = getattr(self, name + "_stderr")
+        return m - z * s, m + z * s
+
+    def to_dict(self) -> dict:
+        """Summary statistics (no per-trial arrays) as a JSON-friendly dict."""
+        q = _qkd(self.mean_state)
+        e_z, e_x = q.qber_z, q.qber_x
+        return {
+            "trials": self.trials,
+            "delivered": self.num_delivered,
+            "mean_fidelity": self.mean_fidelity,
+            "mean_fidelity_stderr": self.mean_fidelity_stderr,
+            "mean_waiting_time_s": self.mean_waiting_time_s,
+            "mean_waiting_time_s_stderr": self.mean_waiting_time_s_stderr,
+            "rate_hz": self.rate_hz,
+            "rate_hz_stderr": self.rate_hz_stderr,
+            "qber_z": float(e_z),
+            "qber_x": float(e_x),
+            "secret_fraction": self.secret_fraction,
+            "secret_key_rate_bps": self.secret_key_rate_bps,
+            "secret_key_rate_bps_stderr": self.secret_key_rate_bps_stderr,
+            "first_trial": self.first_trial,
+            "chain": self.chain.to_dict(),
+        }
+
+    @staticmethod
+    def concatenate(results) -> "ChainResult":
+        """Join results of consecutive trial ranges of the same chain and seed (in trial order)."""
+        results = sorted(results, key=lambda r: r.first_trial)
+        if not results:
+            raise ParameterError("ChainResult.concatenate(): no results given")
+        first = results[0]
+        expect = first.first_trial
+        for r in results:
+            if r.chain != first.chain or r.seed_key != first.seed_key:
+                raise ParameterError("ChainResult.concatenate(): results come from different chains or seeds")
+            if r.first_trial != expect:
+                raise ParameterError(f"ChainResult.concatenate(): trial ranges are not contiguous "
+                                     f"(expected first_trial={expect}, got {r.first_trial})")
+            expect += r.trials
+        return ChainResult(first.chain, np.concatenate([r.delivery_time_s for r in results]),
+                           np.concatenate([r.states for r in results]),
+                           np.concatenate([r.delivered for r in results]), first.first_trial, first.seed_key)
+
+
+def _seed_key(seed) -> tuple[int, int]:
+    if isinstance(seed, np.random.SeedSequence):
+        k = seed.generate_state(2, np.uint64)
+    elif isinstance(seed, np.random.Generator):
+        k = seed.integers(0, 2**64, size=2, dtype=np.uint64)
+    else:
+        as_generator(seed)  # validates the type and sign
+        k = np.random.SeedSequence(seed).generate_state(2, np.uint64)
+    return int(k[0]), int(k[1])
+
+
+def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial: int = 0,
+                   max_time_s: float = math.inf) -> ChainResult:
+    """Run ``trials`` independent trials of ``chain``, each until the first end-to-end pair.
+
+    Parameters
+    ----------
+    chain : RepeaterChain
+    trials : int
+        Number of trials (>= 1).
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None
+        Root seed; trial ``first_trial + i`` uses a stream that depends only on
+        ``(seed, first_trial + i)``.
+    first_trial : int
+        Global index of the first trial, for splitting one run across processes:
+        ``simulate_chain(c, 50, s)`` and ``simulate_chain(c, 50, s, first_trial=50)``
+        concatenate to ``simulate_chain(c, 100, s)`` exactly.
+    max_time_s : float
+        Abandon a trial whose simulated time exceeds this (it is reported undelivered).
+
+    Returns
+    -------
+    ChainResult
+
+    Examples
+    --------
+    >>> res = simulate_chain(RepeaterChain(2, 20.0, scheme="double-click"), 200, seed=1)
+    >>> round(res.mean_fidelity, 6)
+    1.0
+    """
+    if not isinstance(chain, RepeaterChain):
+        raise ParameterError(f"simulate_chain(): chain must be a RepeaterChain, got {type(chain).__name__}")
+    if not _is_int(trials) or trials < 1:
+        raise ParameterError(f"simulate_chain(): trials={trials!r} must be an integer >= 1")
+    if not _is_int(first_trial) or first_trial < 0:
+        raise ParameterError(f"simulate_chain(): first_trial={first_trial!r} must be an integer >= 0")
+    mt = check_positive(max_time_s, "max_time_s", "simulate_chain", allow_inf=True)
+    key = _seed_key(seed)
+    link = chain.elementary_link
+    if chain.memory_t_dep_s is not None:
+        model, r1, r2 = 1, 1.0 / chain.memory_t_dep_s, 0.0
+    else:
+        model, r1, r2 = 0, 1.0 / chain.memory_t1_s, 1.0 / chain.memory_t2_s
+    n_levels = chain.num_levels
+    need = np.zeros(n_levels + 1, dtype=np.int64)
+    for lv in chain.purification_levels:
+        need[lv] += 1
+    pur_method = 1 if chain.purification == "bbpssw" else 0
+    cutoff = math.inf if chain.cutoff_s is None else chain.cutoff_s
+    seg_delay = chain.segment_length_km / chain.light_speed_km_per_s
+    import numba
+
+    nchunks = int(min(trials, 4 * numba.get_num_threads()))
+    times, states, status = _k.simulate_trials(
+        int(trials), nchunks, np.uint64(key[0]), np.uint64(key[1]), np.int64(first_trial), chain.num_segments,
+        chain.memories_per_node, chain.protocol == "nested", link.success_probability, link.attempt_duration_s,
+        link.herald_delay_s, np.ascontiguousarray(link.state, dtype=np.complex128), model, r1, r2, cutoff,
+        chain.swap_success_prob, pur_method, need, seg_delay, mt)
+    if np.any(status == 2):
+        raise ParameterError(
+            f"simulate_chain(): the protocol deadlocked (no pending event before delivery) with "
+            f"memories_per_node={chain.memories_per_node} and purification_levels={chain.purification_levels}; "
+            "give more memories per node")
+    return ChainResult(chain, times, states, status == 0, int(first_trial), key)
+
+
+@dataclass(frozen=True, slots=True)
+class KeyRateComparison:
+    """Secret-key rates of a repeater chain, the PLOB bound and direct BB84 against distance.
+
+    Attributes
+    ----------
+    lengths_km : ndarray, shape (n,)
+    chain_bps, chain_bps_stderr : ndarray, shape (n,)
+        BBM92 secret-key rate of the chain (bits/s) and its standard error.
+    plob_bps : ndarray, shape (n,)
+        Repeaterless PLOB bound ``-log2(1 - eta)`` times ``mode_rate_hz`` (bits/s).
+    bb84_bps : ndarray, shape (n,)
+        Decoy-state BB84 over the direct fiber at ``mode_rate_hz`` pulses/s (bits/s).
+    mode_rate_hz : float
+        Channel uses per second assumed for the direct-transmission curves.
+    """
+
+    lengths_km: np.ndarray
+    chain_bps: np.ndarray
+    chain_bps_stderr: np.ndarray
+    plob_bps: np.ndarray
+    bb84_bps: np.ndarray
+    mode_rate_hz: float
+
+    def to_dict(self) -> dict:
+        return {"lengths_km": self.lengths_km.tolist(), "chain_bps": self.chain_bps.tolist(),
+                "chain_bps_stderr": self.chain_bps_stderr.tolist(), "plob_bps": self.plob_bps.tolist(),
+                "bb84_bps": self.bb84_bps.tolist(), "mode_rate_hz": self.mode_rate_hz}
+
+    def plot(self, ax=None, label: str = "repeater chain (BBM92)"):
+        """Draw the three curves on a log-scale axis (matplotlib imported lazily); returns the axis."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots()
+        ok = self.chain_bps > 0
+        ax.errorbar(self.lengths_km[ok], self.chain_bps[ok], yerr=self.chain_bps_stderr[ok], fmt="o-", label=label)
+        ax.plot(self.lengths_km, self.plob_bps, "k--", label="PLOB bound (direct)")
+        pos = self.bb84_bps > 0
+        ax.plot(self.lengths_km[pos], self.bb84_bps[pos], "-", label="decoy BB84 (direct)")
+        ax.set_yscale("log")
+        ax.set_xlabel("distance (km)")
+        ax.set_ylabel("secret-key rate (bit/s)")
+        ax.legend()
+        return ax
+
+
+def key_rate_comparison(chain: RepeaterChain, lengths_km, trials: int, seed=None, *,
+                        mode_rate_hz: float | None = None, bb84_system=None) -> KeyRateComparison:
+    """Simulate ``chain`` at each total length and compare with repeaterless key rates.
+
+    The direct-transmission curves use the same fiber (attenuation) and a source that emits
+    ``mode_rate_hz`` pulses per second (default: one per ``chain.prep_time_s``, the nodes'
+    attempt clock): the PLOB bound (Pirandola et al., Nat. Commun. 8, 15043 (2017), Eq. 19,
+    :func:`protocols.bounds.plob_bound`) and decoy-state BB84
+    (:func:`protocols.bb84.decoy_bb84_rate`, ``bb84_system`` default: ``QKDSystem`` with
+    that attenuation and repetition rate).
+
+    Parameters
+    ----------
+    chain : RepeaterChain
+        Template; only ``total_length_km`` changes.
+    lengths_km : array_like of float
+    trials : int
+        Trials per length.
+    seed : int, Generator, SeedSequence or None
+        Each length uses the child stream ``spawn_seeds(seed, n)[i]``.
+
+    Examples
+    --------
+    >>> cmp = key_rate_comparison(RepeaterChain(2, 0.0, scheme="double-click"), [100.0, 200.0], 50, seed=1)
+    >>> bool(cmp.plob_bps[0] > cmp.plob_bps[1])
+    True
+    """
+    import dataclasses
+
+    from qnet_core.random import spawn_seeds
+
+    from . import bb84, bounds
+
+    if not isinstance(chain, RepeaterChain):
+        raise ParameterError(f"key_rate_comparison(): chain must be a RepeaterChain, got {type(chain).__name__}")
+    L = np.atleast_1d(np.asarray(lengths_km, dtype=np.float64))
+    if L.ndim != 1 or L.size == 0 or not np.all(np.isfinite(L)) or np.any(L < 0):
+        raise ParameterError(f"key_rate_comparison(): lengths_km={lengths_km!r} must be finite lengths >= 0")
+    if mode_rate_hz is None:
+        if chain.prep_time_s <= 0:
+            raise ParameterError("key_rate_comparison(): give mode_rate_hz (chain.prep_time_s is 0)")
+        mode_rate_hz = 1.0 / chain.prep_time_s
+    rate = check_positive(mode_rate_hz, "mode_rate_hz", "key_rate_comparison")
+    if bb84_system is None:
+        bb84_system = bb84.QKDSystem(attenuation_db_per_km=chain.attenuation_db_per_km, rep_rate_hz=rate)
+    seeds = spawn_seeds(seed if seed is not None else np.random.SeedSequence(), L.size)
+    skr = np.empty(L.size)
+    err = np.empty(L.size)
+    for i, length in enumerate(L):
+        res = simulate_chain(dataclasses.replace(chain, total_length_km=float(length)), trials, seeds[i])
+        skr[i] = res.secret_key_rate_bps
+        err[i] = res.secret_key_rate_bps_stderr
+    eta = bounds.fiber_transmissivity(L, chain.attenuation_db_per_km)
+    plob = np.asarray(bounds.plob_bound(eta), dtype=np.float64) * rate
+    direct = np.asarray(bb84.decoy_bb84_rate(L, system=bb84_system, per="second"), dtype=np.float64)
+    return KeyRateComparison(L, skr, err, np.atleast_1d(plob), np.atleast_1d(direct), rate)
