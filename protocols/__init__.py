@@ -1,1 +1,53 @@
-"""Network protocols built on the qnet_core engine and the channels package."""
+"""Network protocols built on the qnet_core engine and the channels package.
+
+Entanglement protocols (swapping, purification, teleportation, remote CNOT, pair QKD figures),
+QKD key rates (BB84 and decoy states, BBM92, finite-key, trusted nodes, satellites, bounds),
+and repeater chains (heralded links, swap-ASAP and nested protocols with memories).
+Submodules stay importable on their own, e.g. ``from protocols.bb84 import decoy_bb84_rate``.
+"""
+
+from .bb84 import (DECOY_METHODS, GYS_2004, SIFT_FACTOR, MonteCarloResult, QKDSystem, bb84_single_photon_rate,
+                   coherent_gain_error, decoy_bb84_rate, decoy_estimates_vacuum_weak, max_distance_km, optimal_mu,
+                   shor_preskill_key_fraction, simulate_decoy_bb84, single_photon_yield_error)
+from .bbm92 import bbm92_gain_error, bbm92_optimal_pair_number, bbm92_rate
+from .bounds import fiber_transmissivity, plob_bound, plob_bound_fiber, tgw_bound
+from .finite_key import FiniteKeyResult, finite_key_curve, finite_key_length, finite_key_rate
+from .keyrate import COLUMNS, KeyRateCurve, key_rate_curve, plot_key_rate_curves
+from .keyrate import PROTOCOLS as KEYRATE_PROTOCOLS
+from .links import ElementaryLink, double_click_link, heralded_state, single_click_link, werner_link
+from .pair_qkd import PairQKDResult, bbm92_secret_fraction, bd_pair_qkd, pair_qkd
+from .purification import (PURIFICATION_METHODS, PurificationResult, PurificationRounds, bbpssw_map, bd_pumping_rounds,
+                           bd_purify, bd_recurrence_rounds, dejmps_map, pumping_rounds, purify, recurrence_rounds,
+                           werner_twirl)
+from .remote_gates import (RemoteGateFidelity, RemoteGateResult, bd_remote_cnot, bd_remote_cnot_fidelity, remote_cnot,
+                           remote_cnot_error_distribution, remote_cnot_fidelity)
+from .repeater_chain import PROTOCOLS as CHAIN_PROTOCOLS
+from .repeater_chain import SCHEMES, ChainResult, KeyRateComparison, RepeaterChain, key_rate_comparison, simulate_chain
+from .satellite import SatelliteKeyRate, satellite_key_rate
+from .swapping import BSM_KINDS, SwapResult, bd_entanglement_swap, entanglement_swap, measurement_error_distribution
+from .teleportation import (TeleportationFidelity, TeleportationResult, bd_teleport, bd_teleportation_fidelity,
+                            classical_delay_s, teleport, teleport_entangled, teleportation_fidelity)
+from .trusted_node import LINK_PROTOCOLS, TrustedNodeResult, equal_links, trusted_node_chain
+
+__all__ = [
+    # entanglement protocols
+    "SwapResult", "BSM_KINDS", "entanglement_swap", "bd_entanglement_swap", "measurement_error_distribution",
+    "PURIFICATION_METHODS", "PurificationResult", "PurificationRounds", "purify", "bd_purify", "dejmps_map",
+    "bbpssw_map", "werner_twirl", "recurrence_rounds", "pumping_rounds", "bd_recurrence_rounds",
+    "bd_pumping_rounds", "TeleportationResult", "TeleportationFidelity", "classical_delay_s", "teleport",
+    "teleport_entangled", "teleportation_fidelity", "bd_teleport", "bd_teleportation_fidelity",
+    "RemoteGateResult", "RemoteGateFidelity", "remote_cnot", "bd_remote_cnot", "remote_cnot_fidelity",
+    "bd_remote_cnot_fidelity", "remote_cnot_error_distribution", "PairQKDResult", "pair_qkd", "bd_pair_qkd",
+    "bbm92_secret_fraction",
+    # QKD
+    "QKDSystem", "GYS_2004", "DECOY_METHODS", "SIFT_FACTOR", "shor_preskill_key_fraction",
+    "single_photon_yield_error", "coherent_gain_error", "bb84_single_photon_rate", "decoy_bb84_rate",
+    "decoy_estimates_vacuum_weak", "optimal_mu", "max_distance_km", "MonteCarloResult", "simulate_decoy_bb84",
+    "plob_bound", "tgw_bound", "fiber_transmissivity", "plob_bound_fiber", "bbm92_gain_error", "bbm92_rate",
+    "bbm92_optimal_pair_number", "FiniteKeyResult", "finite_key_length", "finite_key_rate", "finite_key_curve",
+    "TrustedNodeResult", "trusted_node_chain", "equal_links", "LINK_PROTOCOLS", "SatelliteKeyRate",
+    "satellite_key_rate", "KEYRATE_PROTOCOLS", "COLUMNS", "KeyRateCurve", "key_rate_curve", "plot_key_rate_curves",
+    # repeater chains
+    "ElementaryLink", "single_click_link", "double_click_link", "werner_link", "heralded_state", "RepeaterChain",
+    "ChainResult", "simulate_chain", "KeyRateComparison", "key_rate_comparison", "SCHEMES", "CHAIN_PROTOCOLS",
+]
