@@ -1,0 +1,14 @@
+"""qnet_cli: the ``qnet`` command line of qnetsim (commands, scenario sweeps, plots).
+
+Run ``qnet --help``. The computations live in :mod:`qnet_cli.tasks`, scenario files in
+:mod:`qnet_cli.scenario`, parallel resumable sweeps in :mod:`qnet_cli.sweep`.
+"""
+
+__all__ = ["main"]
+
+
+def main(argv=None) -> int:
+    """Run the ``qnet`` command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    from .main import main as _main
+
+    return _main(argv)

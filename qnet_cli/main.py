@@ -1,0 +1,237 @@
+"""``qnet``: the qnetsim command line.
+
+Commands: ``demo``, ``keyrate``, ``chain``, ``purify``, ``swap``, ``teleport`` (one
+computation each), ``sweep`` (a TOML scenario over a parameter grid, in parallel, resumable)
+and ``plot`` (figures from result files). Every computation accepts ``--seed``, ``--json``
+(machine-readable result on stdout), ``--out FILE`` (.csv or .json, written atomically) and
+``--quiet``. Bad options, bad values and library parameter errors end with one line
+``qnet: error: ...`` on stderr and exit status 2, never a traceback.
+
+>>> main(["swap", "--fidelity", "1.0", "--json"])   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from qnet_core.errors import QnetError, ScenarioError
+
+from . import output
+from .params import format_value
+from .tasks import COMMANDS
+
+__all__ = ["main", "build_parser", "UsageError"]
+
+
+class UsageError(Exception):
+    """A command-line usage error (reported as one line, exit status 2)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose errors raise :class:`UsageError` instead of printing usage and exiting."""
+
+    def error(self, message):
+        sub = self.prog[len("qnet"):].strip()
+        raise UsageError(f"{sub}: {message}" if sub else message)
+
+
+def _add_common(sp, plot: bool = False, trials_out: bool = False) -> None:
+    sp.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    sp.add_argument("--out", metavar="FILE", help="write the result rows to FILE (.csv or .json)")
+    sp.add_argument("--quiet", action="store_true", help="no progress bar")
+    if plot:
+        sp.add_argument("--plot", metavar="FILE", help="also draw a figure (.png or .svg; needs matplotlib)")
+    if trials_out:
+        sp.add_argument("--trials-out", metavar="FILE",
+                        help="write per-trial waiting times and fidelities (.csv or .json), for 'qnet plot'")
+
+
+_SCENARIO_HELP = """scenario file (TOML):
+  command = "chain"          # keyrate | chain | purify | swap | teleport
+  seed = 1                   # point i runs with child seed i of this seed
+  [parameters]               # fixed values: the command's options, '-' -> '_'
+  memory_t2 = 1.0
+  [grid]                     # Cartesian product: arrays or "START:STOP:STEP"
+  segments = [2, 4]
+  length_km = "50:500:50"
+  # or instead of [grid]: one [[points]] table per point
+
+Each result row has 'point', 'point_id', the swept parameters (named input_X where X is also a
+result column) and the command's result columns.
+
+example: qnet sweep examples/keyrate_vs_distance.toml --out keyrate.csv --workers 4
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``qnet`` argument parser (sub-command per computation, plus sweep and plot)."""
+    parser = _Parser(prog="qnet", description="qnetsim: quantum-network simulation from the command line.",
+                     epilog="Run 'qnet COMMAND --help' for the options of a command.")
+    parser.add_argument("--version", action="version", version="qnet (qnetsim) 0.1.0")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    for cmd in COMMANDS.values():
+        sp = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description,
+                            epilog=f"example: {cmd.example}" if cmd.example else None)
+        for p in cmd.params:
+            p.add_to(sp)
+        _add_common(sp, plot=cmd.name in ("demo", "keyrate"), trials_out=cmd.name == "chain")
+
+    sw = sub.add_parser("sweep", help="run a TOML scenario over a parameter grid (parallel, resumable)",
+                        description="Runs every point of a scenario file, in parallel on local processes or on "
+                                    "a Dask cluster, streaming rows to --out as points finish; re-running with "
+                                    "the same --out resumes and computes only the missing points.",
+                        epilog=_SCENARIO_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sw.add_argument("scenario", metavar="SCENARIO.toml", help="scenario file")
+    sw.add_argument("--out", metavar="FILE", help="result file (.csv or .json; default: SCENARIO.csv here)")
+    sw.add_argument("--workers", metavar="N", help="local worker processes (default: CPU count; 1 = in-process)")
+    sw.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler "
+                                                                   "(needs the 'dist' extra)")
+    sw.add_argument("--restart", action="store_true", help="discard an existing --out instead of resuming")
+    sw.add_argument("--json", action="store_true", help="print all rows as JSON on stdout when done")
+    sw.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    pl = sub.add_parser("plot", help="figures from result files (needs the 'plot' extra)",
+                        description="Draws key rate vs distance (log scale, with the PLOB bound), fidelity vs "
+                                    "distance, or a waiting-time histogram, chosen from the file's columns.",
+                        epilog="example: qnet plot keyrate.csv --out keyrate.png")
+    pl.add_argument("result", metavar="RESULT", help="result file (.csv or .json) from qnet or qnet sweep")
+    pl.add_argument("--out", metavar="FILE", help="image file (.png or .svg; default: RESULT.png)")
+    pl.add_argument("--kind", metavar="{auto,keyrate,fidelity,waiting}", default="auto",
+                    help="figure kind (default: auto, from the columns)")
+    pl.add_argument("--x", metavar="COLUMN", help="x-axis column for fidelity plots (default: length_km)")
+    return parser
+
+
+# ----------------------------------------------------------------------------- helpers
+def _fmt_cell(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return format_value(v)
+
+
+def format_table(rows, columns) -> str:
+    """Aligned text table of ``rows``."""
+    cols = list(columns)
+    cells = [[_fmt_cell(r.get(c)) for c in cols] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(cols)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(cols, widths))]
+    lines += ["  ".join(x.rjust(w) for x, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+def _progress_enabled(args) -> bool:
+    return not args.quiet and sys.stderr.isatty()
+
+
+def _collect_params(cmd, args) -> dict:
+    params = {}
+    for p in cmd.params:
+        raw = getattr(args, p.key)
+        params[p.key] = p.for_cli().coerce(p.default if raw is None else raw, cmd.name)
+    return params
+
+
+def _check_out(path, option="--out", allowed=(".csv", ".json")) -> None:
+    if path is not None:
+        ext = os.path.splitext(path)[1].lower()
+        if ext not in allowed:
+            raise ScenarioError(f"{option}={path!r} has extension {ext or '(none)'!r}; allowed: {', '.join(allowed)}")
+
+
+def _run_command(cmd, args) -> int:
+    params = _collect_params(cmd, args)
+    _check_out(args.out)
+    plot = getattr(args, "plot", None)
+    _check_out(plot, "--plot", (".png", ".svg"))
+    trials_out = getattr(args, "trials_out", None)
+    _check_out(trials_out, "--trials-out")
+    progress = _progress_enabled(args)
+    if cmd.name == "chain":
+        from .tasks import chain_row, run_chain
+
+        result = run_chain(params, params["seed"], progress)
+        rows = [chain_row(result)]
+        if trials_out:
+            output.write_rows(trials_out, _trial_rows(result))
+    else:
+        rows = cmd.compute(params, params["seed"], progress)
+    if args.out:
+        output.write_rows(args.out, [_with_params(cmd, params, r) for r in rows] if cmd.name == "chain" else rows)
+    if plot:
+        from .plotting import plot_rows
+
+        kind = "demo" if cmd.name == "demo" else "keyrate"
+        plot_rows(rows, plot, kind=kind)
+    if args.json:
+        if cmd.name == "chain":
+            obj = dict(rows[0])
+            obj["parameters"] = params
+            print(output.dumps(obj))
+        else:
+            print(output.dumps({"rows": rows}))
+    else:
+        print(format_table(rows, cmd.columns))
+    return 0
+
+
+def _with_params(cmd, params, row) -> dict:
+    d = {k: (":".join(format_value(x) for x in v) if isinstance(v, list) else v) for k, v in params.items()}
+    d.update(row)
+    return d
+
+
+def _trial_rows(result) -> list[dict]:
+    """Per-trial rows (trial, delivered, waiting_time_s, fidelity) of a ChainResult."""
+    rows = []
+    for i, (t, ok, f) in enumerate(zip(result.delivery_time_s, result.delivered, result.fidelities)):
+        rows.append({"trial": result.first_trial + i, "delivered": bool(ok),
+                     "waiting_time_s": float(t) if ok else None, "fidelity": float(f) if ok else None})
+    return rows
+
+
+def _main(argv) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in COMMANDS:
+        return _run_command(COMMANDS[args.command], args)
+    if args.command == "sweep":
+        from .sweep import run_sweep_command
+
+        return run_sweep_command(args)
+    if args.command == "plot":
+        from .plotting import plot_command
+
+        return plot_command(args)
+    raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover - argparse rejects it first
+
+
+def _one_line(msg) -> str:
+    return " ".join(str(msg).split())
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``qnet`` console script; returns the exit status."""
+    try:
+        return _main(argv)
+    except (UsageError, QnetError) as e:
+        print(f"qnet: error: {_one_line(e)}", file=sys.stderr)
+        return 2
+    except (KeyboardInterrupt, SystemError) as e:
+        from .sweep import is_interrupt
+
+        if not is_interrupt(e):
+            raise
+        print("qnet: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. 'qnet keyrate | head'
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,227 @@
+"""Typed parameter specifications shared by the command line and scenario files.
+
+Every physical option of a ``qnet`` command is one :class:`Param`. The same spec builds the
+``argparse`` option (``--detector-efficiency``) and validates the scenario-file key
+(``detector_efficiency``), so a value is checked identically wherever it comes from and every
+error names the field, the value and what is allowed.
+
+>>> p = Param("misalignment", "float", 0.01, "optical misalignment error", lo=0.0, hi=0.5)
+>>> p.coerce("0.02", "qnet keyrate")
+0.02
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+from qnet_core.errors import ScenarioError
+
+__all__ = ["Param", "parse_range", "format_value"]
+
+_KINDS = ("float", "int", "choice", "range", "seed")
+
+
+def format_value(v) -> str:
+    """Text form of a value in CSV files and tables (``repr`` of floats, ``inf``, empty for None)."""
+    if v is None:
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, (numbers.Integral,)):
+        return str(int(v))
+    if isinstance(v, (numbers.Real, np.floating)):
+        f = float(v)
+        if math.isnan(f):
+            return "nan"
+        if math.isinf(f):
+            return "inf" if f > 0 else "-inf"
+        return repr(f)
+    return str(v)
+
+
+def _to_float(value, where: str, key: str) -> float:
+    if isinstance(value, bool):
+        raise ScenarioError(f"{where}: {key}={value!r} is not a number")
+    if isinstance(value, (numbers.Real, np.floating)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip())
+        except ValueError:
+            pass
+    raise ScenarioError(f"{where}: {key}={value!r} is not a number")
+
+
+def parse_range(value, where: str = "", key: str = "distance") -> list[float]:
+    """Parse ``START:STOP:STEP`` (STOP included), a single number or a list of numbers.
+
+    Examples
+    --------
+    >>> parse_range("0:20:10")
+    [0.0, 10.0, 20.0]
+    """
+    if isinstance(value, (list, tuple)):
+        if not value:
+            raise ScenarioError(f"{where}: {key}=[] is empty; give at least one value")
+        return [_to_float(v, where, key) for v in value]
+    if isinstance(value, str) and ":" in value:
+        parts = value.split(":")
+        if len(parts) != 3:
+            raise ScenarioError(f"{where}: {key}={value!r} is not START:STOP:STEP (three numbers separated by ':')")
+        try:
+            start, stop, step = (float(p) for p in parts)
+        except ValueError:
+            raise ScenarioError(f"{where}: {key}={value!r} is not START:STOP:STEP "
+                                "(three numbers separated by ':')") from None
+        if not all(math.isfinite(x) for x in (start, stop, step)) or step <= 0 or stop < start:
+            raise ScenarioError(f"{where}: {key}={value!r} needs finite START <= STOP and STEP > 0")
+        n = int(math.floor((stop - start) / step + 1e-9)) + 1
+        if n > 1_000_000:
+            raise ScenarioError(f"{where}: {key}={value!r} has {n} points; at most 1000000 allowed")
+        return [round(start + i * step, 12) for i in range(n)]
+    return [_to_float(value, where, key)]
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One option of a command.
+
+    Parameters
+    ----------
+    name : str
+        Option name with dashes (``detector-efficiency``); the scenario key uses underscores.
+    kind : {"float", "int", "choice", "range", "seed"}
+        ``range`` accepts ``START:STOP:STEP``, a number or (in TOML) a list of numbers.
+    default
+        Value when the option is absent (None = not given).
+    help : str
+    lo, hi : float or None
+        Bounds; ``lo_open``/``hi_open`` make them strict.
+    allow_inf : bool
+        Whether ``inf`` is accepted (e.g. memory times).
+    choices : tuple of str
+        Allowed values for ``choice``; ``none_ok`` adds "none" (maps to None).
+    """
+
+    name: str
+    kind: str
+    default: object
+    help: str
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    allow_inf: bool = False
+    choices: tuple = ()
+    none_ok: bool = False
+    metavar: str | None = None
+    cli: bool = False
+
+    @property
+    def key(self) -> str:
+        """Scenario-file key and result column: the name with underscores."""
+        return self.name.replace("-", "_")
+
+    def allowed(self) -> str:
+        """Human description of the allowed values."""
+        if self.kind == "choice":
+            c = list(self.choices) + (["none"] if self.none_ok else [])
+            return "one of " + ", ".join(c)
+        if self.kind == "seed":
+            return "an integer >= 0"
+        if self.kind == "range":
+            return "START:STOP:STEP, a number or a list of numbers" + self._bounds()
+        what = "an integer" if self.kind == "int" else "a number"
+        return what + self._bounds()
+
+    def _bounds(self) -> str:
+        parts = []
+        if self.lo is not None:
+            parts.append(f"{'>' if self.lo_open else '>='} {format_value(self.lo)}")
+        if self.hi is not None:
+            parts.append(f"{'<' if self.hi_open else '<='} {format_value(self.hi)}")
+        txt = (" " + " and ".join(parts)) if parts else ""
+        return txt + (" (inf allowed)" if self.allow_inf else "")
+
+    def _fail(self, value, where: str):
+        if self.cli:
+            shown = f"--{self.name}={value}" if isinstance(value, str) else f"--{self.name}={value!r}"
+        else:
+            shown = f"{self.key}={value!r}"
+        raise ScenarioError(f"{where}: {shown} is not allowed; use {self.allowed()}")
+
+    def _check_number(self, v: float, value, where: str) -> float:
+        if math.isnan(v) or (math.isinf(v) and not self.allow_inf):
+            self._fail(value, where)
+        if self.lo is not None and (v < self.lo or (self.lo_open and v == self.lo)):
+            self._fail(value, where)
+        if self.hi is not None and not math.isinf(v) and (v > self.hi or (self.hi_open and v == self.hi)):
+            self._fail(value, where)
+        return v
+
+    def for_cli(self) -> "Param":
+        """The same spec, naming the value ``--name`` (not ``key``) in its errors."""
+        import dataclasses
+
+        return dataclasses.replace(self, cli=True)
+
+    def coerce(self, value, where: str):
+        """Validate and convert ``value`` (str from argv, or a TOML value); raise ScenarioError."""
+        if value is None:
+            return None
+        k = self.kind
+        if k == "choice":
+            if isinstance(value, str):
+                if self.none_ok and value.lower() == "none":
+                    return None
+                if value in self.choices:
+                    return value
+            self._fail(value, where)
+        if k == "range":
+            vals = parse_range(value, where, f"--{self.name}" if self.cli else self.key)
+            for v in vals:
+                self._check_number(v, value, where)
+            return vals
+        if k in ("int", "seed"):
+            if isinstance(value, bool):
+                self._fail(value, where)
+            if isinstance(value, str):
+                try:
+                    value_i = int(value.strip())
+                except ValueError:
+                    self._fail(value, where)
+            elif isinstance(value, numbers.Integral):
+                value_i = int(value)
+            else:
+                self._fail(value, where)
+            if k == "seed":
+                if value_i < 0:
+                    self._fail(value, where)
+                return value_i
+            self._check_number(float(value_i), value, where)
+            return value_i
+        if k == "float":
+            try:
+                v = _to_float(value, where, f"--{self.name}" if self.cli else self.key)
+            except ScenarioError:
+                self._fail(value, where)
+            return self._check_number(v, value, where)
+        raise AssertionError(f"unknown parameter kind {k!r}")
+
+    def add_to(self, parser) -> None:
+        """Add ``--name`` to an argparse parser (value kept as text; validated by :meth:`coerce`)."""
+        dflt = self.default
+        if isinstance(dflt, list):
+            dflt_txt = ":".join(format_value(x) for x in dflt)
+        else:
+            dflt_txt = "none" if dflt is None else format_value(dflt)
+        help_ = f"{self.help} (default: {dflt_txt})"
+        metavar = self.metavar or ("{" + ",".join(self.choices + (("none",) if self.none_ok else ())) + "}"
+                                   if self.kind == "choice" else
+                                   "START:STOP:STEP" if self.kind == "range" else
+                                   "N" if self.kind in ("int", "seed") else "X")
+        parser.add_argument("--" + self.name, dest=self.key, default=None, metavar=metavar, help=help_)
