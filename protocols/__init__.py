@@ -15,7 +15,7 @@ from .finite_key import FiniteKeyResult, finite_key_curve, finite_key_length, fi
 from .keyrate import COLUMNS, KeyRateCurve, key_rate_curve, plot_key_rate_curves
 from .keyrate import PROTOCOLS as KEYRATE_PROTOCOLS
 from .links import ElementaryLink, double_click_link, heralded_state, single_click_link, werner_link
-from .pair_qkd import PairQKDResult, bbm92_secret_fraction, bd_pair_qkd, pair_qkd
+from .entanglement_qkd import PairQKDResult, bbm92_secret_fraction, bd_pair_qkd, pair_qkd
 from .purification import (PURIFICATION_METHODS, PurificationResult, PurificationRounds, bbpssw_map, bd_pumping_rounds,
                            bd_purify, bd_recurrence_rounds, dejmps_map, pumping_rounds, purify, recurrence_rounds,
                            werner_twirl)

@@ -60,7 +60,7 @@ from qnet_core.validation import check_nonnegative, check_positive, check_probab
 
 from . import _chain_kernels as _k
 from .links import ElementaryLink, double_click_link, single_click_link, werner_link
-from .pair_qkd import pair_qkd
+from .entanglement_qkd import pair_qkd
 
 __all__ = ["RepeaterChain", "ChainResult", "simulate_chain", "KeyRateComparison", "key_rate_comparison", "SCHEMES",
            "PROTOCOLS"]
@@ -278,7 +278,7 @@ class RepeaterChain:
 
 
 def _qkd(rho, ec_efficiency: float = 1.0):
-    """QBERs and BBM92 secret fraction of a delivered state (:func:`protocols.pair_qkd.pair_qkd`)."""
+    """QBERs and BBM92 secret fraction of a delivered state (:func:`protocols.entanglement_qkd.pair_qkd`)."""
     return pair_qkd(rho, ec_efficiency=ec_efficiency, validate=False)
 
 
@@ -371,7 +371,7 @@ class ChainResult:
         """Asymptotic BBM92 secret fraction ``max(0, 1 - h(e_x) - h(e_z))`` of the average delivered state.
 
         The QBERs of a long key are those of the average state (:attr:`mean_state`);
-        computed by :func:`protocols.pair_qkd.pair_qkd` (target ``|phi+>``, Shannon-limit
+        computed by :func:`protocols.entanglement_qkd.pair_qkd` (target ``|phi+>``, Shannon-limit
         error correction, asymmetric basis choice so that the sifting factor tends to 1).
         """
         return float(_qkd(self.mean_state).secret_fraction)

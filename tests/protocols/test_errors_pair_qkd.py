@@ -3,7 +3,7 @@
 import pytest
 
 import qnet_core as qc
-from protocols.pair_qkd import bbm92_secret_fraction, bd_pair_qkd, pair_qkd
+from protocols.entanglement_qkd import bbm92_secret_fraction, bd_pair_qkd, pair_qkd
 from qnet_core.errors import DimensionError, ParameterError
 
 

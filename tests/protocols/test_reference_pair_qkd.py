@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-import protocols.pair_qkd as pq
-from protocols.pair_qkd import bbm92_secret_fraction, bd_pair_qkd, pair_qkd
+import protocols.entanglement_qkd as pq
+from protocols.entanglement_qkd import bbm92_secret_fraction, bd_pair_qkd, pair_qkd
 from qnet_core.metrics import binary_entropy
 
 
