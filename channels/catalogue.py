@@ -345,8 +345,10 @@ def rotation_error(angle_rad: float, axis: str = "z", sigma_rad: float = 0.0) ->
 
 
 # ---------------------------------------------------------------------- memories
-def memory_parameters(t_s: float, t1_s: float = math.inf, t2_s: float = math.inf) -> tuple[float, float]:
+def memory_parameters(t_s: float, t1_s: float = math.inf, t2_s: float | None = None) -> tuple[float, float]:
     """The ``(gamma, p_z)`` used by :func:`memory`: AD probability and pure-dephasing probability.
+
+    ``t2_s=None`` means no pure dephasing (T2 = 2 T1, or inf when T1 is inf).
 
     ``gamma = 1 - exp(-t/T1)`` and ``p_z = (1 - exp(-t/T2) / exp(-t/(2 T1))) / 2``, so the
     total coherence factor ``sqrt(1-gamma) (1 - 2 p_z)`` equals ``exp(-t/T2)``.
@@ -359,11 +361,11 @@ def memory_parameters(t_s: float, t1_s: float = math.inf, t2_s: float = math.inf
     owner = "memory"
     t = check_nonnegative(t_s, "t_s", owner)
     t1 = check_positive(t1_s, "t1_s", owner, allow_inf=True)
-    t2 = check_positive(t2_s, "t2_s", owner, allow_inf=True)
+    t2 = 2.0 * t1 if t2_s is None else check_positive(t2_s, "t2_s", owner, allow_inf=True)
     if t2 > 2.0 * t1:
         raise ParameterError(
             f"memory(): t2_s={t2_s!r} exceeds 2*t1_s={2.0 * t1!r}; T2 must be <= 2*T1 "
-            "(pass t2_s=2*t1_s for a memory limited by relaxation only)"
+            "(leave t2_s out, or pass t2_s=2*t1_s, for a memory limited by relaxation only)"
         )
     gamma = -math.expm1(-t / t1)  # 0 when t1 = inf
     # pure-dephasing rate 1/T_phi = 1/T2 - 1/(2 T1) >= 0
@@ -372,7 +374,7 @@ def memory_parameters(t_s: float, t1_s: float = math.inf, t2_s: float = math.inf
     return float(gamma), float(p_z)
 
 
-def memory(t_s: float, t1_s: float = math.inf, t2_s: float = math.inf) -> Channel:
+def memory(t_s: float, t1_s: float = math.inf, t2_s: float | None = None) -> Channel:
     """Decoherence of a stored qubit over a storage time ``t_s`` with relaxation T1 and coherence T2.
 
     Construction (exact; the repeater kernels reproduce it):
@@ -396,8 +398,9 @@ def memory(t_s: float, t1_s: float = math.inf, t2_s: float = math.inf) -> Channe
         Storage time in seconds (>= 0).
     t1_s : float, default inf
         Energy-relaxation time T1 in seconds (> 0, inf allowed).
-    t2_s : float, default inf
-        Coherence time T2 in seconds (> 0, inf allowed), at most ``2 * t1_s``.
+    t2_s : float or None, default None
+        Coherence time T2 in seconds (> 0, inf allowed), at most ``2 * t1_s``. None means no
+        pure dephasing: T2 = 2 T1 (inf when T1 is inf).
 
     Raises
     ------
@@ -415,7 +418,8 @@ def memory(t_s: float, t1_s: float = math.inf, t2_s: float = math.inf) -> Channe
     A0 = np.array([[1.0, 0.0], [0.0, c]], dtype=np.complex128)
     A1 = np.array([[0.0, math.sqrt(gamma)], [0.0, 0.0]], dtype=np.complex128)
     K = np.array([math.sqrt(1.0 - p_z) * A0, math.sqrt(p_z) * (Z @ A0), A1])
-    return Channel._trusted(K, f"memory(t_s={_fmt(float(t_s))}, t1_s={_fmt(float(t1_s))}, t2_s={_fmt(float(t2_s))})")
+    t2_label = "2*t1_s" if t2_s is None else _fmt(float(t2_s))
+    return Channel._trusted(K, f"memory(t_s={_fmt(float(t_s))}, t1_s={_fmt(float(t1_s))}, t2_s={t2_label})")
 
 
 def depolarizing_memory(t_s: float, t_dep_s: float, num_qubits: int = 1) -> Channel:

@@ -175,7 +175,17 @@ class Detector:
         double = q * pd + (1 - q) * pd * pd
         none = (1 - q) * (1 - pd) ** 2
         click = corr + wrong + double  # = 1 - none, without cancellation when clicks are rare
-        err = (wrong + 0.5 * double) / click if click > 0 else 0.5
+        # Error rate from the same terms rescaled by max(q, pd): exact ratios even when the
+        # click probability is subnormal (very long links), where the unscaled terms lose bits.
+        scale = max(q, pd)
+        if scale > 0:
+            qs, ps = q / scale, pd / scale
+            wrong_s = qs * e * (1 - pd) + (1 - q) * ps * (1 - pd)
+            double_s = qs * pd + (1 - q) * ps * pd
+            corr_s = qs * (1 - e) * (1 - pd) + (1 - q) * ps * (1 - pd)
+            err = (wrong_s + 0.5 * double_s) / (corr_s + wrong_s + double_s)
+        else:
+            err = 0.5
         return ReadoutStatistics(corr, wrong, double, none, click, err)
 
     def qubit_error_rate(self, transmissivity: float = 1.0, intrinsic_error: float = 0.0) -> float:

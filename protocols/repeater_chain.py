@@ -90,8 +90,9 @@ class RepeaterChain:
     scheme : {"single-click", "double-click", "werner"}
         Elementary-link heralding (see :mod:`protocols.links`); "werner" is an abstract link
         producing ``werner(link_fidelity)`` with probability ``link_success_prob`` per attempt.
-    memory_t1_s, memory_t2_s : float
+    memory_t1_s, memory_t2_s : float (memory_t2_s may be None)
         Memory relaxation and coherence times in s (``inf`` = no decay); ``T2 <= 2 T1``.
+        ``memory_t2_s=None`` (default) means no pure dephasing: T2 = 2 T1.
     memory_t_dep_s : float or None
         Depolarizing memory time in s instead of T1/T2 (then T1, T2 must stay infinite).
     cutoff_s : float or None
@@ -130,7 +131,7 @@ class RepeaterChain:
     total_length_km: float
     scheme: str = "single-click"
     memory_t1_s: float = math.inf
-    memory_t2_s: float = math.inf
+    memory_t2_s: float | None = None
     memory_t_dep_s: float | None = None
     cutoff_s: float | None = None
     purification: str | None = None
@@ -164,7 +165,9 @@ class RepeaterChain:
         if self.protocol == "nested" and n & (n - 1):
             raise ParameterError(f"{o}(): protocol='nested' needs num_segments to be a power of two, got {n}")
         t1 = check_positive(self.memory_t1_s, "memory_t1_s", o, allow_inf=True)
-        t2 = check_positive(self.memory_t2_s, "memory_t2_s", o, allow_inf=True)
+        # None: no pure dephasing, T2 = 2 T1 (inf when T1 is inf)
+        t2 = 2.0 * t1 if self.memory_t2_s is None else check_positive(self.memory_t2_s, "memory_t2_s", o,
+                                                                      allow_inf=True)
         if t2 > 2.0 * t1:
             raise ParameterError(f"{o}(): memory_t2_s={t2!r} exceeds 2*memory_t1_s={2 * t1!r}; T2 must be <= 2*T1")
         set_("memory_t1_s", t1)

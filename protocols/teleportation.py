@@ -125,7 +125,7 @@ def _memory(owner: str, distance_km, t1_s, t2_s, refractive_index):
     t = classical_delay_s(distance_km, refractive_index)
     # memory() validates t1_s, t2_s (and T2 <= 2 T1) with its own message
     ch = channels.memory(t, t1_s=t1_s, t2_s=t2_s)
-    if t == 0.0 or (math.isinf(float(t1_s)) and math.isinf(float(t2_s))):
+    if t == 0.0 or (math.isinf(float(t1_s)) and (t2_s is None or math.isinf(float(t2_s)))):
         return t, None
     return t, ch
 
@@ -145,7 +145,7 @@ def _params(owner, p2, eta):
 
 
 def teleport(psi, resource, *, p2: float = 0.0, eta: float = 0.0, distance_km: float = 0.0,
-             t1_s: float = math.inf, t2_s: float = math.inf, refractive_index: float = 1.44,
+             t1_s: float = math.inf, t2_s: float | None = None, refractive_index: float = 1.44,
              validate: bool = True) -> TeleportationResult:
     """Teleport a single-qubit state through a two-qubit resource.
 
@@ -161,8 +161,9 @@ def teleport(psi, resource, *, p2: float = 0.0, eta: float = 0.0, distance_km: f
         Probability that each measured bit is misread, in [0, 1].
     distance_km : float, default 0
         Fiber distance the two classical bits travel (km); Bob's qubit waits the delay.
-    t1_s, t2_s : float, default inf
-        T1 and T2 (s) of Bob's memory (:func:`channels.memory`).
+    t1_s : float, default inf
+    t2_s : float or None, default None
+        T1 and T2 (s) of Bob's memory (:func:`channels.memory`; T2 None means 2 T1).
     refractive_index : float, default 1.44
         Group index of the classical fiber.
 
@@ -189,7 +190,7 @@ def teleport(psi, resource, *, p2: float = 0.0, eta: float = 0.0, distance_km: f
 
 
 def teleport_entangled(state, resource, *, p2: float = 0.0, eta: float = 0.0, distance_km: float = 0.0,
-                       t1_s: float = math.inf, t2_s: float = math.inf, refractive_index: float = 1.44,
+                       t1_s: float = math.inf, t2_s: float | None = None, refractive_index: float = 1.44,
                        validate: bool = True) -> TeleportationResult:
     """Teleport qubit 1 of a two-qubit state (R, S); returns the (R, B) state.
 
@@ -227,7 +228,7 @@ def teleport_entangled(state, resource, *, p2: float = 0.0, eta: float = 0.0, di
 
 
 def teleportation_fidelity(resource, *, p2: float = 0.0, eta: float = 0.0, distance_km: float = 0.0,
-                           t1_s: float = math.inf, t2_s: float = math.inf, refractive_index: float = 1.44,
+                           t1_s: float = math.inf, t2_s: float | None = None, refractive_index: float = 1.44,
                            validate: bool = True) -> TeleportationFidelity:
     """Exact entanglement fidelity and Haar-averaged fidelity of teleportation through ``resource``.
 
@@ -272,7 +273,7 @@ def _bd_effective(c: np.ndarray, p2: float, eta: float, mem) -> np.ndarray:
 
 
 def bd_teleport(psi, coeffs, *, p2: float = 0.0, eta: float = 0.0, distance_km: float = 0.0,
-                t1_s: float = math.inf, t2_s: float = math.inf, refractive_index: float = 1.44,
+                t1_s: float = math.inf, t2_s: float | None = None, refractive_index: float = 1.44,
                 validate: bool = True) -> TeleportationResult:
     """Teleport through a Bell-diagonal resource given by its coefficients ``(..., 4)`` (fast path).
 
@@ -301,7 +302,7 @@ def bd_teleport(psi, coeffs, *, p2: float = 0.0, eta: float = 0.0, distance_km: 
 
 
 def bd_teleportation_fidelity(coeffs, *, p2: float = 0.0, eta: float = 0.0, distance_km: float = 0.0,
-                              t1_s: float = math.inf, t2_s: float = math.inf, refractive_index: float = 1.44,
+                              t1_s: float = math.inf, t2_s: float | None = None, refractive_index: float = 1.44,
                               validate: bool = True) -> TeleportationFidelity:
     """Exact ``F_e`` and ``F_avg`` for a Bell-diagonal resource ``(..., 4)`` (fast path).
 

@@ -52,6 +52,12 @@ class Command:
                 for p in self.params}
 
 
+
+def _t2(p) -> float | None:
+    """CLI T2 -> library T2: an infinite T2 means 'no pure dephasing' (None, i.e. T2 = 2 T1)."""
+    t2 = p["memory_t2"]
+    return None if t2 is None or math.isinf(t2) else t2
+
 def _lib(module: str, command: str):
     try:
         return importlib.import_module(module)
@@ -187,7 +193,7 @@ def build_chain(p: dict):
     if mem is None:
         mem = 2 if p["purify"] else 1
     return rc.RepeaterChain(
-        p["segments"], p["length_km"], scheme=p["scheme"], memory_t1_s=p["memory_t1"], memory_t2_s=p["memory_t2"],
+        p["segments"], p["length_km"], scheme=p["scheme"], memory_t1_s=p["memory_t1"], memory_t2_s=_t2(p),
         cutoff_s=p["cutoff"], purification=p["purify"], protocol=p["protocol"], memories_per_node=mem,
         attenuation_db_per_km=p["attenuation"], detector_efficiency=p["detector_efficiency"],
         dark_count_prob=p["dark_count"], bright_state_param=p["bright_state"])
@@ -229,7 +235,8 @@ CHAIN = Command(
      Param("length-km", "float", 100.0, "total end-to-end length, km", lo=0.0),
      Param("scheme", "choice", "single-click", "elementary-link heralding", choices=("single-click", "double-click")),
      Param("memory-t1", "float", INF, "memory relaxation time T1, s", **_POS, allow_inf=True),
-     Param("memory-t2", "float", INF, "memory coherence time T2, s (<= 2 T1)", **_POS, allow_inf=True),
+     Param("memory-t2", "float", INF, "memory coherence time T2, s (<= 2 T1; inf, the default, means no pure "
+           "dephasing, i.e. T2 = 2 T1 when T1 is finite)", **_POS, allow_inf=True),
      Param("cutoff", "float", None, "memory cutoff time, s", **_POS),
      Param("purify", "choice", None, "recurrence purification of elementary links", choices=("dejmps", "bbpssw"),
            none_ok=True),
@@ -313,7 +320,7 @@ def compute_teleport(p: dict, seed=None, progress=False) -> list[dict]:
     tp = _lib("protocols.teleportation", "teleport")
     import qnet_core as qc
 
-    kw = dict(p2=p["p2"], eta=p["eta"], distance_km=p["distance_km"], t1_s=p["memory_t1"], t2_s=p["memory_t2"])
+    kw = dict(p2=p["p2"], eta=p["eta"], distance_km=p["distance_km"], t1_s=p["memory_t1"], t2_s=_t2(p))
     resource = qc.werner(p["fidelity"])
     exact = tp.teleportation_fidelity(resource, **kw)
     r = tp.teleport(qc.random_ket(1, seed=seed), resource, **kw)
@@ -331,7 +338,8 @@ TELEPORT = Command(
      Param("eta", "float", 0.0, "readout error probability per measured bit", lo=0.0, hi=1.0),
      Param("distance-km", "float", 0.0, "distance the classical bits travel, km", lo=0.0),
      Param("memory-t1", "float", INF, "Bob's memory relaxation time T1, s", **_POS, allow_inf=True),
-     Param("memory-t2", "float", INF, "Bob's memory coherence time T2, s (<= 2 T1)", **_POS, allow_inf=True),
+     Param("memory-t2", "float", INF, "Bob's memory coherence time T2, s (<= 2 T1; inf, the default, means no "
+           "pure dephasing, i.e. T2 = 2 T1 when T1 is finite)", **_POS, allow_inf=True),
      _SEED),
     ("fidelity", "average_fidelity", "entanglement_fidelity", "delay_s"),
     compute_teleport,

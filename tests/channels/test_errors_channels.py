@@ -118,7 +118,7 @@ def test_apply_errors():
      r"memory\(\): t1_s=0.0 is not allowed; it must be a number > 0"),
     (ch.memory, {"t_s": 1.0, "t1_s": 1.0, "t2_s": 3.0},
      r"memory\(\): t2_s=3.0 exceeds 2\*t1_s=2.0; T2 must be <= 2\*T1"),
-    (ch.memory, {"t_s": 1.0, "t1_s": 1.0}, r"memory\(\): t2_s=inf exceeds 2\*t1_s=2.0"),
+    (ch.memory, {"t_s": 1.0, "t1_s": 1.0, "t2_s": float("inf")}, r"memory\(\): t2_s=inf exceeds 2\*t1_s=2.0"),
     (ch.memory, {"t_s": math.inf}, r"memory\(\): t_s=inf"),
     (ch.depolarizing_memory, {"t_s": 1.0, "t_dep_s": 0.0}, r"depolarizing_memory\(\): t_dep_s=0.0"),
     (ch.depolarizing_memory, {"t_s": -1.0, "t_dep_s": 1.0}, r"depolarizing_memory\(\): t_s=-1.0"),

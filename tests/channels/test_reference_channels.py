@@ -198,3 +198,12 @@ def test_channel_is_immutable_and_unhashable():
 def test_power():
     assert ch.depolarizing(0.1).power(3) == ch.depolarizing(1 - 0.9**3)
     assert ch.bit_flip(0.3).power(0) == Channel.identity(1)
+
+
+def test_memory_without_t2_is_relaxation_limited():
+    """Leaving T2 out means no pure dephasing: the same channel as T2 = 2 T1 (pure amplitude damping)."""
+    from channels import amplitude_damping, memory
+
+    t, t1 = 0.3, 1.7
+    assert memory(t, t1_s=t1) == memory(t, t1_s=t1, t2_s=2 * t1)
+    assert memory(t, t1_s=t1) == amplitude_damping(1 - np.exp(-t / t1))
