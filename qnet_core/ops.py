@@ -42,31 +42,22 @@ _CSR_MAX_QUBITS = 3
 _ROWS_PARALLEL_MAX_BATCH = 8
 
 
+def _bit_offsets(n: int, qubits) -> np.ndarray:
+    """Full basis index contributed by each configuration of ``qubits`` (qubits[0] = MSB)."""
+    m = len(qubits)
+    pos = [n - 1 - q for q in qubits]  # bit position of each qubit in the register index
+    offs = np.zeros(1 << m, dtype=np.int64)
+    for i in range(1 << m):
+        offs[i] = sum(1 << p for k, p in enumerate(pos) if (i >> (m - 1 - k)) & 1)
+    offs.setflags(write=False)
+    return offs
+
+
 @lru_cache(maxsize=4096)
 def _index_maps(n: int, targets: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
     """Return (base, offs) index maps for ``targets`` in an n-qubit register (see _kernels)."""
-    m = len(targets)
-    pos = [n - 1 - q for q in targets]  # bit position of each target, targets[0] = MSB of op index
-    offs = np.zeros(1 << m, dtype=np.int64)
-    for i in range(1 << m):
-        v = 0
-        for k, p in enumerate(pos):
-            if (i >> (m - 1 - k)) & 1:
-                v |= 1 << p
-        offs[i] = v
     rest = [q for q in range(n) if q not in targets]
-    rpos = [n - 1 - q for q in rest]
-    nr = len(rest)
-    base = np.zeros(1 << nr, dtype=np.int64)
-    for r in range(1 << nr):
-        v = 0
-        for k, p in enumerate(rpos):
-            if (r >> (nr - 1 - k)) & 1:
-                v |= 1 << p
-        base[r] = v
-    base.setflags(write=False)
-    offs.setflags(write=False)
-    return base, offs
+    return _bit_offsets(n, rest), _bit_offsets(n, targets)
 
 
 def num_qubits(rho) -> int:
