@@ -470,6 +470,26 @@ def _need_rounds(span, nested, need):
 
 
 @njit(cache=True)
+def _ready_link(slots, x, m, lstatus, la, lb, lrounds, luse, now, nested, sp, need):
+    """First alive link in node x's memory slots that is purified enough and usable at ``now``.
+
+    ``slots`` is the node's left or right slot table and ``luse`` the matching time from
+    which that end of a link may be used (-1 if none is ready).
+    """
+    for j in range(m):
+        lk = slots[x, j]
+        if lk < 0 or lstatus[lk] != _ALIVE:
+            continue
+        span = lb[lk] - la[lk]
+        if nested and span != sp:
+            continue
+        if lrounds[lk] < _need_rounds(span, nested, need) or luse[lk] > now:
+            continue
+        return lk
+    return -1
+
+
+@njit(cache=True)
 def run_trial(st, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_model, rate1, rate2,
               cutoff, p_swap, pur_method, need, seg_delay, max_time,
               slotL, slotR, la, lb, lja, ljb, lstate, ltst, lbirth, lusea, luseb, linfoa, linfob,
@@ -699,33 +719,11 @@ def run_trial(st, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_mode
                 if changed or x == 0 or x == N:
                     continue
                 # (2) entanglement swap at x
-                lleft = -1
-                lright = -1
                 sp = _lowbit(x)
-                for j1 in range(m):
-                    l1 = slotL[x, j1]
-                    if l1 < 0 or lstatus[l1] != _ALIVE:
-                        continue
-                    span = lb[l1] - la[l1]
-                    if nested and span != sp:
-                        continue
-                    if lrounds[l1] < _need_rounds(span, nested, need) or luseb[l1] > now:
-                        continue
-                    lleft = l1
-                    break
+                lleft = _ready_link(slotL, x, m, lstatus, la, lb, lrounds, luseb, now, nested, sp, need)
                 if lleft < 0:
                     continue
-                for j2 in range(m):
-                    l2 = slotR[x, j2]
-                    if l2 < 0 or lstatus[l2] != _ALIVE:
-                        continue
-                    span = lb[l2] - la[l2]
-                    if nested and span != sp:
-                        continue
-                    if lrounds[l2] < _need_rounds(span, nested, need) or lusea[l2] > now:
-                        continue
-                    lright = l2
-                    break
+                lright = _ready_link(slotR, x, m, lstatus, la, lb, lrounds, lusea, now, nested, sp, need)
                 if lright < 0:
                     continue
                 a = la[lleft]
