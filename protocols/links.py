@@ -17,8 +17,9 @@ efficiency x fiber over ``L/2`` x detector efficiency). The heralded two-qubit s
 computed exactly (photon loss as amplitude damping of each photonic mode, the beam
 splitter in the two-photon Fock space with Hong-Ou-Mandel bunching, threshold detectors
 with dark-count probability per detection window), then Pauli-corrected so that the
-target is ``|phi+>``; for single-click the residual error is the ``|01><01|`` population
-of both memories emitting (after the correction), so the state is *not* Bell diagonal.
+target is ``|phi+>``; for single-click the residual error is the population of both
+memories having emitted, ``|11><11|`` before and ``|10><10|`` after the X correction on the
+second memory (basis index 2, qubit 0 most significant), so the state is *not* Bell diagonal.
 
 Timing: one attempt lasts ``rounds * prep_time_s + L n / c`` (emission, half the fiber to
 the station, half back with the herald); the memories hold their qubits from emission,

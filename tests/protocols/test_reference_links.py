@@ -29,6 +29,19 @@ def test_single_click_probability_and_fidelity(eta, alpha):
     assert_density_matrix(rho)
 
 
+@pytest.mark.parametrize("eta", [1.0, 0.3, 1e-3])
+@pytest.mark.parametrize("alpha", [0.05, 0.3])
+def test_single_click_state_support_is_phi_plus_and_10(eta, alpha):
+    """The module docstring's claim (issue 10.4): after the X correction on the second memory the
+    single-click state is F |phi+><phi+| + (1 - F) |10><10| (Humphreys et al., Nature 558, 268
+    (2018), Methods: the both-emitted term |11> becomes |10>); nothing lives on |01>."""
+    p, rho = heralded_state("single-click", eta, alpha)
+    F = float(qc.fidelity(rho, qc.bell_ket("phi+")))
+    expected = F * qc.bell_state("phi+") + (1 - F) * qc.basis_state("10")
+    np.testing.assert_allclose(rho, expected, atol=1e-12)
+    assert abs(rho[1, 1]) < 1e-15
+
+
 @pytest.mark.parametrize("eta", [1.0, 0.5, 0.01])
 def test_double_click_probability_and_state(eta):
     p, rho = heralded_state("double-click", eta)
