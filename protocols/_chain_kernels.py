@@ -12,6 +12,13 @@ Layout of one trial (see :func:`simulate_trials`):
 * A link is a dense 4x4 density matrix (qubit 0 = its left end, the most significant
   bit) valid at time ``tstamp``; memory noise for the time since ``tstamp`` is applied
   lazily just before the link is used.
+* What the ends know: ``linfoa[l]`` / ``linfob[l]`` is the time at which the left / right
+  end of link ``l`` knows every herald, swap and purification outcome inside it (messages
+  travel at ``c / n``, ``seg_delay`` seconds per segment, and are relayed along the chain;
+  see :func:`_merge_knowledge`). ``lusea`` / ``luseb`` is when that end may use the link
+  (swap-ASAP: at once; nested: once it knows). Delivery is at the later of the two
+  knowledge times. A zombie link reuses ``linfoa`` / ``linfob`` as the times its ends
+  learn its failure and free their memories.
 * Timers live in an indexed binary heap over "entities": the ``N*m`` generation channels
   and the link records. Each entity has at most one pending time, so the heap never
   grows beyond the number of entities.
@@ -745,8 +752,7 @@ def run_trial(st, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_mode
                             lstate[lleft, r, c] = tmp2[r, c]
                     ltst[lleft] = now
                     lbirth[lleft] = min(lbirth[lleft], lbirth[lright])
-                    linfoa[lleft] = max(linfoa[lleft], ta)
-                    linfob[lleft] = max(linfob[lright], tb)
+                    _merge_knowledge(lleft, lright, a, x, b, now, seg_delay, linfoa, linfob)
                     if nested:
                         lusea[lleft] = linfoa[lleft]
                         luseb[lleft] = linfob[lleft]
@@ -786,6 +792,24 @@ def run_trial(st, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_mode
                         work[nwork] = y
                         nwork += 1
                 changed = True
+
+
+@njit(cache=True)
+def _merge_knowledge(lleft, lright, a, x, b, now, seg_delay, linfoa, linfob):
+    """Knowledge times of the link made at ``now`` by swapping ``lleft`` (a..x) with ``lright`` (x..b).
+
+    ``linfoa[l]`` / ``linfob[l]`` is the time at which the left / right end of link ``l``
+    knows every outcome inside it. Messages travel at ``c / n`` along the chain, so what
+    node ``x`` knows at time ``t`` reaches end ``a`` at ``t + (x - a) seg_delay``. End ``a``
+    of the new link therefore knows everything once it knows the outcomes inside ``lleft``,
+    has heard the swap at ``x`` and has heard, relayed past ``x``, the outcomes inside
+    ``lright`` (known at ``x`` at ``linfoa[lright]``, which swap-ASAP may place after
+    ``now``); end ``b`` likewise. The new link's times are written into record ``lleft``.
+    """
+    info_a = max(linfoa[lleft], max(now, linfoa[lright]) + seg_delay * (x - a))
+    info_b = max(linfob[lright], max(now, linfob[lleft]) + seg_delay * (b - x))
+    linfoa[lleft] = info_a
+    linfob[lleft] = info_b
 
 
 @njit(cache=True)

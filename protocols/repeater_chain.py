@@ -38,7 +38,9 @@ Model (every assumption is listed here, nothing else is implied):
   subject to the cutoff.
 * **Delivery.** A trial ends when an end-to-end link that completed its purification is
   created; the delivery time is when both end nodes know all swap and purification
-  outcomes; the end qubits decohere until then.
+  outcomes; the end qubits decohere until then. Every outcome is a classical message at
+  ``c / n``: an outcome at node ``x`` at time ``t`` reaches end node ``e`` at
+  ``t + |x - e| L0 n / c``, also when the link holding it was swapped on before it arrived.
 
 Randomness: trial ``i`` uses its own xoshiro256** stream seeded from ``(seed, i)``, so the
 result does not depend on threads, chunking, or how trials are split across processes

@@ -77,3 +77,108 @@ def bbpssw_fidelity(F):
     q = (1 - F) / 3
     N = F * F + 2 * F * q + 5 * q * q
     return N, (F * F + q * q) / N
+
+
+# ------------------------------------------------------------------ swap-ASAP timeline
+
+class _Link:
+    """An end-to-end-so-far link [a, b] and everything that happened inside it."""
+
+    def __init__(self, a, b, events, storage_s, born_a, born_b):
+        self.a, self.b = a, b
+        self.events = events  # (position in segments from node 0, time) of every herald and swap
+        self.storage_s = storage_s  # summed memory time of the qubits already measured
+        self.born_a, self.born_b = born_a, born_b  # when the two end qubits entered memory
+
+
+def swap_asap_trial(n, draw_attempts, draw_outcome, attempt_s, seg_delay_s, herald_delay_s):
+    """One swap-ASAP trial (one memory per side, deterministic swaps, no cutoff), event by event.
+
+    Each segment attempts until success (``draw_attempts()`` attempts of ``attempt_s``); it
+    starts again once both of its memories are free. A repeater swaps the moment it holds a
+    link on each side; ``draw_outcome()`` is called once per swap (the Bell outcome does not
+    change the timeline). A swap at node ``x`` at time ``t`` becomes known at node ``e`` at
+    ``t + |x - e| * seg_delay_s`` (light in fibre, c / n); a herald from the station in the
+    middle of segment ``s`` reaches both of its nodes at the herald time. Delivery, as the
+    :class:`~protocols.repeater_chain.RepeaterChain` docstring defines it, is the first time
+    both end nodes know every outcome inside the end-to-end link.
+
+    Draws happen in the order of :func:`protocols._chain_kernels.run_trial` (channels by
+    index at equal times; at a herald on segment ``s`` node ``s + 1`` swaps before node
+    ``s``; a swap at ``x`` restarts segment ``x - 1`` before segment ``x``), so the kernel's
+    own random stream reproduces its trials one by one.
+
+    Returns a dict: ``delivery_s``, ``swaps`` (list of (node, time) inside the delivered
+    link), ``causal_bound_s`` (latest swap time plus the light time to the farther end node)
+    and ``storage_s`` (summed memory time of all qubits of the delivered pair's history, the
+    end qubits counted until delivery).
+    """
+    d = seg_delay_s
+    gen = [draw_attempts() * attempt_s for _ in range(n)]  # pending herald time or None
+    left = [None] * (n + 1)
+    right = [None] * (n + 1)
+
+    def restart(s, now):
+        if 0 <= s < n and gen[s] is None and right[s] is None and left[s + 1] is None:
+            gen[s] = now + draw_attempts() * attempt_s
+
+    def swap(x, now):
+        lk, rk = left[x], right[x]
+        draw_outcome()
+        new = _Link(lk.a, rk.b, lk.events + rk.events + [(x, now)],
+                    lk.storage_s + rk.storage_s + (now - lk.born_b) + (now - rk.born_a), lk.born_a, rk.born_b)
+        right[lk.a] = new
+        left[rk.b] = new
+        left[x] = right[x] = None
+        restart(x - 1, now)
+        restart(x, now)
+
+    while True:
+        now, s = min((t, s) for s, t in enumerate(gen) if t is not None)
+        gen[s] = None
+        born = now - herald_delay_s
+        right[s] = left[s + 1] = _Link(s, s + 1, [(s + 0.5, now - d / 2)], 0.0, born, born)
+        for x in (s + 1, s):
+            if 0 < x < n and left[x] is not None and right[x] is not None:
+                swap(x, now)
+        e2e = right[0]
+        if e2e is not None and e2e.b == n:
+            know = [max(t + abs(pos - end) * d for pos, t in e2e.events) for end in (0, n)]
+            delivery = max(max(know), now)
+            swaps = [(x, t) for x, t in e2e.events if x == int(x)]
+            bound = max((t + max(x, n - x) * d for x, t in swaps), default=now)
+            storage = e2e.storage_s + (delivery - e2e.born_a) + (delivery - e2e.born_b)
+            return {"delivery_s": delivery, "swaps": swaps, "causal_bound_s": bound, "storage_s": storage}
+
+
+def swap_asap_reference(chain, trials, seed_key=None, rng=None):
+    """Run :func:`swap_asap_trial` for ``trials`` trials of a swap-ASAP ``chain``.
+
+    With ``seed_key`` (a :attr:`ChainResult.seed_key`) trial ``i`` draws from the kernel's
+    stream ``(seed_key, i)`` and so has the same link-generation times as the kernel's trial
+    ``i``; with ``rng`` (a numpy Generator) the draws are independent of the kernel.
+    Returns arrays ``delivery_s``, ``causal_bound_s`` and ``storage_s`` of shape (trials,).
+    """
+    from protocols import _chain_kernels as K
+
+    assert chain.protocol == "swap-asap" and chain.memories_per_node == 1 and chain.swap_success_prob == 1.0
+    assert chain.cutoff_s is None and chain.purification is None
+    link = chain.elementary_link
+    p = link.success_probability
+    d = chain.segment_length_km / chain.light_speed_km_per_s
+    out = {k: np.empty(trials) for k in ("delivery_s", "causal_bound_s", "storage_s")}
+    st = np.empty(4, dtype=np.uint64)
+    log1m = math.log1p(-p) if p < 1 else -math.inf
+    for i in range(trials):
+        if rng is None:
+            K.seed_stream(st, np.uint64(seed_key[0]), np.uint64(seed_key[1]), i)
+            draw_attempts = lambda: K.geometric(st, p, log1m)  # noqa: E731
+            draw_outcome = lambda: K.uniform(st)  # noqa: E731
+        else:
+            draw_attempts = lambda: float(rng.geometric(p))  # noqa: E731
+            draw_outcome = lambda: None  # noqa: E731
+        r = swap_asap_trial(chain.num_segments, draw_attempts, draw_outcome, link.attempt_duration_s, d,
+                            link.herald_delay_s)
+        for k in out:
+            out[k][i] = r[k]
+    return out

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -99,3 +100,34 @@ def test_geometric_sampler_mean():
     sd = math.sqrt((1 - p) / p**2 / ks.size)
     assert abs(ks.mean() - 1 / p) < 5 * sd
     assert K.geometric(st_, 1.0, -math.inf) == 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2, 10), data=st.data())
+def test_merged_link_knowledge_is_the_last_outcome_arrival(n, data):
+    """Swaps in any order and at any time after the swapping node holds its two links.
+
+    A message leaves node ``x`` at ``t`` and reaches node ``e`` at ``t + |x - e| d`` (light
+    in fibre); a herald from the middle of segment ``s`` reaches both of its nodes at the
+    herald time. Each end of every merged link must know all outcomes inside it exactly
+    when the last of these messages arrives.
+    """
+    d = 0.7
+    herald = data.draw(st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n))
+    infoa = np.array(herald, dtype=np.float64)
+    infob = infoa.copy()
+    ends = {s: (s, s + 1) for s in range(n)}  # record -> (a, b); elementary link s is record s
+    events = {s: [(s + 0.5, herald[s] - d / 2)] for s in range(n)}
+    for x in data.draw(st.permutations(range(1, n))):
+        lleft = next(r for r, (a, b) in ends.items() if b == x)
+        lright = next(r for r, (a, b) in ends.items() if a == x)
+        a, b = ends[lleft][0], ends[lright][1]
+        now = max(herald[x - 1], herald[x]) + data.draw(st.floats(0.0, 5.0))
+        K._merge_knowledge(lleft, lright, a, x, b, now, d, infoa, infob)
+        ends[lleft] = (a, b)
+        del ends[lright]
+        events[lleft] = events[lleft] + events.pop(lright) + [(x, now)]
+        want_a = max(t + (pos - a) * d for pos, t in events[lleft])
+        want_b = max(t + (b - pos) * d for pos, t in events[lleft])
+        assert infoa[lleft] == pytest.approx(want_a, rel=1e-12, abs=1e-12)
+        assert infob[lleft] == pytest.approx(want_b, rel=1e-12, abs=1e-12)
