@@ -18,8 +18,9 @@ from .catalogue import (amplitude_damping, bit_flip, bit_phase_flip, depolarizin
 from .channel import Channel, pauli_basis
 from .detectors import Detector, ReadoutStatistics
 from .fiber import SPEED_OF_LIGHT_KM_PER_S, Fiber
-from .free_space import (EARTH_RADIUS_KM, FreeSpaceLink, LinkBudget, TwoStationGeometry, micius_geometry,
-                         satellite_downlink, slant_range_km, two_station_geometry)
+from .free_space import (AIR_MASS_MODELS, DOWNLINK_PRESETS, EARTH_RADIUS_KM, LINK_DIRECTIONS, FreeSpaceLink,
+                         LinkBudget, TwoStationGeometry, air_mass, micius_geometry, satellite_downlink, slant_range_km,
+                         two_station_geometry)
 from .loss import HeraldedChannel, drift_channel, dual_rail_erasure, single_rail_loss
 
 __all__ = [
@@ -31,7 +32,8 @@ __all__ = [
     # photonic links
     "Fiber", "SPEED_OF_LIGHT_KM_PER_S", "HeraldedChannel", "single_rail_loss", "dual_rail_erasure",
     "drift_channel", "FreeSpaceLink", "LinkBudget", "satellite_downlink", "slant_range_km", "EARTH_RADIUS_KM",
-    "TwoStationGeometry", "two_station_geometry", "micius_geometry",
+    "TwoStationGeometry", "two_station_geometry", "micius_geometry", "DOWNLINK_PRESETS", "AIR_MASS_MODELS",
+    "LINK_DIRECTIONS", "air_mass",
     # detectors
     "Detector", "ReadoutStatistics", "detectors", "free_space",
 ]

@@ -23,7 +23,7 @@ from .remote_gates import (RemoteGateFidelity, RemoteGateResult, bd_remote_cnot,
                            remote_cnot_error_distribution, remote_cnot_fidelity)
 from .repeater_chain import PROTOCOLS as CHAIN_PROTOCOLS
 from .repeater_chain import SCHEMES, ChainResult, KeyRateComparison, RepeaterChain, key_rate_comparison, simulate_chain
-from .satellite import SatelliteKeyRate, satellite_key_rate
+from .satellite import LIAO_2017, SatelliteKeyRate, satellite_key_rate
 from .swapping import BSM_KINDS, SwapResult, bd_entanglement_swap, entanglement_swap, measurement_error_distribution
 from .teleportation import (TeleportationFidelity, TeleportationResult, bd_teleport, bd_teleportation_fidelity,
                             classical_delay_s, teleport, teleport_entangled, teleportation_fidelity)
@@ -45,7 +45,7 @@ __all__ = [
     "decoy_estimates_vacuum_weak", "optimal_mu", "max_distance_km", "MonteCarloResult", "simulate_decoy_bb84",
     "plob_bound", "tgw_bound", "fiber_transmissivity", "plob_bound_fiber", "bbm92_gain_error", "bbm92_rate",
     "bbm92_optimal_pair_number", "FiniteKeyResult", "finite_key_length", "finite_key_rate", "finite_key_curve",
-    "TrustedNodeResult", "trusted_node_chain", "equal_links", "LINK_PROTOCOLS", "SatelliteKeyRate",
+    "TrustedNodeResult", "trusted_node_chain", "equal_links", "LINK_PROTOCOLS", "LIAO_2017", "SatelliteKeyRate",
     "satellite_key_rate", "KEYRATE_PROTOCOLS", "COLUMNS", "KeyRateCurve", "key_rate_curve", "plot_key_rate_curves",
     # repeater chains
     "ElementaryLink", "single_click_link", "double_click_link", "werner_link", "heralded_state", "RepeaterChain",

@@ -129,7 +129,8 @@ def test_atmosphere_and_pointing_factors_and_breakdown():
     assert b.total_db == pytest.approx(b.diffraction_db + b.atmosphere_db + b.pointing_db + b.extra_db)
     assert b.atmosphere_db == pytest.approx(-20 * math.log10(0.8))
     assert link.loss_db == pytest.approx(-10 * math.log10(link.transmissivity), rel=1e-12)
-    assert set(b.to_dict()) == {"diffraction_db", "atmosphere_db", "pointing_db", "extra_db", "total_db"}
+    assert set(b.to_dict()) == {"diffraction_db", "turbulence_db", "pointing_db", "atmosphere_db", "receiver_db",
+                                "extra_db", "total_db"}
     assert link.delay_s == pytest.approx(800.0 / ch.SPEED_OF_LIGHT_KM_PER_S)
     assert link.single_rail_channel() == ch.amplitude_damping(1 - link.transmissivity)
     assert link.dual_rail_erasure().success_probability == link.transmissivity
