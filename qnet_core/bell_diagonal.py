@@ -5,10 +5,13 @@ A Bell-diagonal state is ``sum_k c_k |B_k><B_k|`` with ``c`` in ``BELL_NAMES`` o
 and Pauli-corrected Bell measurements keep states Bell-diagonal; then these functions
 replace 4x4 (or 16x16) dense algebra with operations on ``(..., 4)`` arrays.
 Conversion to and from the dense form is exact (:func:`to_bell_diagonal`,
-:func:`from_bell_diagonal`).
+:func:`from_bell_diagonal`). :class:`BellDiagonal` is the validated state type: it checks
+its coefficients once, at construction, and carries that verdict.
 """
 
 from __future__ import annotations
+
+import reprlib
 
 import numpy as np
 
@@ -18,6 +21,7 @@ from .states import BELL_KETS, bell_diagonal
 from .validation import as_density_matrix
 
 __all__ = [
+    "BellDiagonal",
     "to_bell_diagonal",
     "from_bell_diagonal",
     "twirl",
@@ -60,16 +64,26 @@ def to_bell_diagonal(rho, atol: float = 1e-9, validate: bool = True) -> np.ndarr
         If ``rho`` has off-diagonal elements in the Bell basis larger than ``atol``
         (use :func:`twirl` to project an arbitrary state).
     """
-    a, n = as_density_matrix(rho, owner="to_bell_diagonal", validate=validate)
+    return _exact_coefficients(rho, atol, validate, "to_bell_diagonal", "twirl()")
+
+
+def _two_qubit_state(rho, owner: str, validate: bool) -> np.ndarray:
+    a, n = as_density_matrix(rho, owner=owner, validate=validate)
     if n != 2:
-        raise DimensionError(f"to_bell_diagonal(): needs a two-qubit state; got {n} qubits")
+        raise DimensionError(f"{owner}(): needs a two-qubit state; got {n} qubits")
+    return a
+
+
+def _exact_coefficients(rho, atol: float, validate: bool, owner: str, hint: str) -> np.ndarray:
+    """Bell coefficients of a Bell-diagonal state; StateError naming ``owner`` if it is not one."""
+    a = _two_qubit_state(rho, owner, validate)
     M = np.einsum("ki,...ij,lj->...kl", BELL_KETS.conj(), a, BELL_KETS)
     off = M - np.einsum("...kk->...k", M)[..., None] * np.eye(4)
     err = float(np.max(np.abs(off))) if off.size else 0.0
     if err > atol:
         raise StateError(
-            f"to_bell_diagonal(): state is not Bell diagonal (largest off-diagonal Bell-basis element "
-            f"{err:.3g} > atol={atol:g}); use twirl() to project it onto the Bell-diagonal states"
+            f"{owner}(): state is not Bell diagonal (largest off-diagonal Bell-basis element "
+            f"{err:.3g} > atol={atol:g}); use {hint} to project it onto the Bell-diagonal states"
         )
     return np.clip(np.real(np.einsum("...kk->...k", M)), 0.0, 1.0)
 
@@ -149,3 +163,219 @@ def bd_fidelity(coeffs):
     """Fidelity to |phi+>: the first Bell coefficient."""
     c = np.asarray(coeffs, dtype=np.float64)
     return c[..., 0] if c.ndim > 1 else float(c[0])
+
+
+# --------------------------------------------------------------------------- the state type
+_OWNER = "BellDiagonal"
+
+
+def _checked_coefficients(c, name: str, owner: str) -> np.ndarray:
+    """Read-only float64 copy of Bell coefficients ``(..., 4)``: finite, >= -1e-12, summing to 1 within 1e-9."""
+    try:
+        raw = np.asarray(c)
+        if np.iscomplexobj(raw):
+            if np.any(np.imag(raw) != 0):
+                raise TypeError
+            raw = np.real(raw)
+        arr = np.array(raw, dtype=np.float64, copy=True)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            f"{owner}(): {name}={reprlib.repr(c)} is not allowed; Bell coefficients must be real numbers, "
+            "shape (..., 4)"
+        ) from None
+    if arr.ndim < 1 or arr.shape[-1] != 4:
+        raise DimensionError(
+            f"{owner}(): {name} has shape {arr.shape}; Bell coefficients must have shape (..., 4) "
+            "in phi+, phi-, psi+, psi- order"
+        )
+    bad = ~np.isfinite(arr)
+    if np.any(bad):
+        raise ParameterError(
+            f"{owner}(): {name} contains {float(arr[bad][0])!r}; Bell coefficients must be finite"
+        )
+    if np.any(arr < -1e-12):
+        i = np.unravel_index(np.argmin(arr), arr.shape)
+        where = int(i[0]) if arr.ndim == 1 else tuple(int(j) for j in i)
+        raise ParameterError(
+            f"{owner}(): {name} has the entry {arr[i]:.6g} at index {where}; "
+            "Bell coefficients must be non-negative"
+        )
+    s = arr.sum(axis=-1)
+    if np.any(np.abs(s - 1.0) > 1e-9):
+        worst = float(np.ravel(s)[np.argmax(np.abs(np.ravel(s) - 1.0))])
+        raise ParameterError(
+            f"{owner}(): {name} sums to {worst:.12g}; Bell coefficients must sum to 1 (within 1e-9)"
+        )
+    np.clip(arr, 0.0, None, out=arr)
+    arr.setflags(write=False)
+    return arr
+
+
+class BellDiagonal:
+    """Bell-diagonal two-qubit state(s) ``sum_k c_k |B_k><B_k|``, held as coefficients.
+
+    The coefficients are checked once, here; every operation on a :class:`BellDiagonal`
+    trusts them. A batch of states has coefficients of shape ``(..., 4)``.
+
+    Parameters
+    ----------
+    coefficients : array_like, shape (..., 4)
+        Bell coefficients in ``BELL_NAMES`` order (phi+, phi-, psi+, psi-): finite, >= 0
+        (within 1e-12) and summing to 1 (within 1e-9). They are copied and stored read-only.
+
+    Attributes
+    ----------
+    coefficients : numpy.ndarray, shape (..., 4), float64
+        The read-only coefficients.
+
+    Raises
+    ------
+    DimensionError
+        The last axis does not have length 4.
+    ParameterError
+        A coefficient is complex, not finite or negative, or the coefficients do not sum to 1.
+
+    Notes
+    -----
+    ``|B_k> = (I (x) X^x Z^z)|phi+>`` with ``k = 2x + z``. Any two-qubit state is brought to
+    Bell-diagonal form, with the same Bell-state fidelities, by the bilateral Pauli twirl
+    (:meth:`twirl`; Bennett, DiVincenzo, Smolin, Wootters, PRA 54, 3824 (1996)).
+
+    Examples
+    --------
+    >>> s = BellDiagonal([0.9, 0.05, 0.05, 0.0])
+    >>> s
+    BellDiagonal(fidelity=0.9)
+    >>> s.to_dense().shape
+    (4, 4)
+    >>> BellDiagonal.werner([0.8, 0.9])
+    BellDiagonal(shape=(2,), mean fidelity=0.85)
+    """
+
+    __slots__ = ("coefficients",)
+
+    def __init__(self, coefficients):
+        object.__setattr__(self, "coefficients", _checked_coefficients(coefficients, "coefficients", _OWNER))
+
+    @classmethod
+    def _trusted(cls, coefficients) -> "BellDiagonal":
+        """Wrap coefficients known to be valid (kernel outputs) without checks; marks them read-only."""
+        arr = np.asarray(coefficients, dtype=np.float64)
+        arr.setflags(write=False)
+        state = object.__new__(cls)
+        object.__setattr__(state, "coefficients", arr)
+        return state
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"BellDiagonal is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"BellDiagonal is immutable; cannot delete {name!r}")
+
+    def __reduce__(self):
+        return (BellDiagonal, (np.array(self.coefficients),))
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_dense(cls, rho, atol: float = 1e-9) -> "BellDiagonal":
+        """Exact Bell coefficients of Bell-diagonal density matrices ``(..., 4, 4)``.
+
+        Raises
+        ------
+        StateError
+            ``rho`` is not a density matrix, or has an off-diagonal Bell-basis element larger
+            than ``atol`` (use :meth:`twirl` to project it).
+
+        Examples
+        --------
+        >>> import qnet_core as qc
+        >>> BellDiagonal.from_dense(qc.werner(0.95))
+        BellDiagonal(fidelity=0.95)
+        """
+        return cls._trusted(_exact_coefficients(rho, atol, True, f"{_OWNER}.from_dense", f"{_OWNER}.twirl()"))
+
+    @classmethod
+    def twirl(cls, rho) -> "BellDiagonal":
+        """Bell-diagonal part of any two-qubit state(s) ``(..., 4, 4)``: its bilateral Pauli twirl.
+
+        The coefficients are ``<B_k| rho |B_k>``; the twirl keeps every Bell-state fidelity.
+
+        Examples
+        --------
+        >>> import qnet_core as qc
+        >>> BellDiagonal.twirl(qc.basis_state("00")).coefficients.round(12).tolist()
+        [0.5, 0.5, 0.0, 0.0]
+        """
+        a = _two_qubit_state(rho, f"{_OWNER}.twirl", True)
+        return cls._trusted(bell_coefficients(a, validate=False))
+
+    @classmethod
+    def werner(cls, fidelity) -> "BellDiagonal":
+        """Werner state(s) ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` of fidelity ``F`` in [0, 1] (float or array).
+
+        Examples
+        --------
+        >>> BellDiagonal.werner(0.7).coefficients.round(3).tolist()
+        [0.7, 0.1, 0.1, 0.1]
+        """
+        owner = f"{_OWNER}.werner"
+        try:
+            F = np.asarray(fidelity, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ParameterError(f"{owner}(): fidelity={fidelity!r} must be a real number or array of them") from None
+        outside = ~((F >= 0.0) & (F <= 1.0))  # NaN included
+        if np.any(outside):
+            raise ParameterError(
+                f"{owner}(): fidelity={float(np.ravel(F[outside] if F.ndim else F)[0])!r} is outside [0, 1]; "
+                "a fidelity must lie in [0, 1]"
+            )
+        q = (1.0 - F) / 3.0
+        return cls._trusted(np.stack([F, q, q, q], axis=-1))
+
+    # ------------------------------------------------------------------ views
+    @property
+    def shape(self) -> tuple:
+        """Batch shape (``()`` for a single state)."""
+        return self.coefficients.shape[:-1]
+
+    @property
+    def fidelity(self):
+        """Fidelity to ``|phi+>``: the first coefficient (float, or array of shape ``shape``)."""
+        f = self.coefficients[..., 0]
+        return float(f) if f.ndim == 0 else f
+
+    @property
+    def werner_parameter(self):
+        """``w = (4F - 1)/3``, the weight of ``|phi+>`` in ``w |phi+><phi+| + (1 - w) I/4`` for Werner states."""
+        w = (4.0 * self.coefficients[..., 0] - 1.0) / 3.0
+        return float(w) if w.ndim == 0 else w
+
+    def to_dense(self) -> np.ndarray:
+        """Density matrices ``(..., 4, 4)``, complex128.
+
+        Examples
+        --------
+        >>> import qnet_core as qc
+        >>> bool(np.allclose(BellDiagonal.werner(0.9).to_dense(), qc.werner(0.9)))
+        True
+        """
+        return bell_diagonal(self.coefficients, validate=False)
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError("len() of a single BellDiagonal state; only batches have a length")
+        return self.shape[0]
+
+    def __getitem__(self, index) -> "BellDiagonal":
+        """Index the batch axes (never the coefficient axis)."""
+        if not self.shape:
+            raise TypeError("a single BellDiagonal state cannot be indexed; only batches can")
+        idx = index if isinstance(index, tuple) else (index,)
+        return BellDiagonal._trusted(self.coefficients[idx + (slice(None),)])
+
+    def __repr__(self) -> str:
+        if not self.shape:
+            return f"BellDiagonal(fidelity={self.fidelity:.6g})"
+        if self.coefficients.size == 0:
+            return f"BellDiagonal(shape={self.shape})"
+        return f"BellDiagonal(shape={self.shape}, mean fidelity={float(np.mean(self.fidelity)):.6g})"
