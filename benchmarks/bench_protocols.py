@@ -27,9 +27,9 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import qnet_core as qc  # noqa: E402
-from protocols.purification import bd_purify, purify  # noqa: E402
-from protocols.swapping import bd_entanglement_swap, entanglement_swap  # noqa: E402
-from protocols.teleportation import bd_teleport, teleport  # noqa: E402
+from protocols.entanglement.purification import bd_purify, purify  # noqa: E402
+from protocols.entanglement.swapping import bd_entanglement_swap, entanglement_swap  # noqa: E402
+from protocols.entanglement.teleportation import bd_teleport, teleport  # noqa: E402
 
 from _common import best_time, fmt_rate, print_table  # noqa: E402
 

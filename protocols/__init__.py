@@ -3,8 +3,12 @@
 Entanglement protocols (swapping, purification, teleportation, remote CNOT, pair QKD figures),
 QKD key rates (BB84 and decoy states, BBM92, finite-key, trusted nodes, satellites, bounds),
 and repeater chains (heralded links, swap-ASAP and nested protocols with memories).
-Submodules stay importable on their own, e.g. ``from protocols.bb84 import decoy_bb84_rate``.
+Submodules stay importable on their own, e.g. ``from protocols.bb84 import decoy_bb84_rate``;
+the entanglement protocols live in :mod:`protocols.entanglement`. The old flat module paths
+(``protocols.swapping``, ...) still import for one release, with a DeprecationWarning.
 """
+
+from . import _moved
 
 from .bb84 import (DECOY_METHODS, GYS_2004, SIFT_FACTOR, MonteCarloResult, QKDSystem, bb84_single_photon_rate,
                    coherent_gain_error, decoy_bb84_rate, decoy_estimates_vacuum_weak, max_distance_km, optimal_mu,
@@ -16,28 +20,18 @@ from .keyrate import COLUMNS, KeyRateCurve, key_rate_curve, plot_key_rate_curves
 from .keyrate import PROTOCOLS as KEYRATE_PROTOCOLS
 from .links import ElementaryLink, double_click_link, heralded_state, single_click_link, werner_link
 from .entanglement_qkd import PairQKDResult, bbm92_secret_fraction, bd_pair_qkd, pair_qkd
-from .purification import (PURIFICATION_METHODS, PurificationResult, PurificationRounds, bbpssw_map, bd_pumping_rounds,
-                           bd_purify, bd_recurrence_rounds, dejmps_map, pumping_rounds, purify, recurrence_rounds,
-                           werner_twirl)
-from .remote_gates import (RemoteGateFidelity, RemoteGateResult, bd_remote_cnot, bd_remote_cnot_fidelity, remote_cnot,
-                           remote_cnot_error_distribution, remote_cnot_fidelity)
 from .repeater_chain import PROTOCOLS as CHAIN_PROTOCOLS
 from .repeater_chain import SCHEMES, ChainResult, KeyRateComparison, RepeaterChain, key_rate_comparison, simulate_chain
 from .satellite import LIAO_2017, SatelliteKeyRate, satellite_key_rate
-from .swapping import BSM_KINDS, SwapResult, bd_entanglement_swap, entanglement_swap, measurement_error_distribution
-from .teleportation import (TeleportationFidelity, TeleportationResult, bd_teleport, bd_teleportation_fidelity,
-                            classical_delay_s, teleport, teleport_entangled, teleportation_fidelity)
+from .entanglement import *  # noqa: F401,F403
+from .entanglement import __all__ as _entanglement_names
 from .trusted_node import LINK_PROTOCOLS, TrustedNodeResult, equal_links, trusted_node_chain
 
-__all__ = [
-    # entanglement protocols
-    "SwapResult", "BSM_KINDS", "entanglement_swap", "bd_entanglement_swap", "measurement_error_distribution",
-    "PURIFICATION_METHODS", "PurificationResult", "PurificationRounds", "purify", "bd_purify", "dejmps_map",
-    "bbpssw_map", "werner_twirl", "recurrence_rounds", "pumping_rounds", "bd_recurrence_rounds",
-    "bd_pumping_rounds", "TeleportationResult", "TeleportationFidelity", "classical_delay_s", "teleport",
-    "teleport_entangled", "teleportation_fidelity", "bd_teleport", "bd_teleportation_fidelity",
-    "RemoteGateResult", "RemoteGateFidelity", "remote_cnot", "bd_remote_cnot", "remote_cnot_fidelity",
-    "bd_remote_cnot_fidelity", "remote_cnot_error_distribution", "PairQKDResult", "pair_qkd", "bd_pair_qkd",
+_moved.install(__name__, {m: f"entanglement.{m}" for m in ("swapping", "purification", "teleportation",
+                                                            "remote_gates")})
+
+__all__ = [*_entanglement_names,
+    "PairQKDResult", "pair_qkd", "bd_pair_qkd",
     "bbm92_secret_fraction",
     # QKD
     "QKDSystem", "GYS_2004", "DECOY_METHODS", "SIFT_FACTOR", "shor_preskill_key_fraction",

@@ -29,7 +29,7 @@ from qnet_core.errors import ParameterError
 from qnet_core.metrics import binary_entropy
 from qnet_core.validation import check_finite
 
-from .swapping import _as_coeffs, _as_pair, _bd_shift, _scalar
+from .entanglement.swapping import _as_coeffs, _as_pair, _bd_shift, _scalar
 
 __all__ = ["PairQKDResult", "pair_qkd", "bd_pair_qkd", "bbm92_secret_fraction"]
 

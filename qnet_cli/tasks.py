@@ -259,8 +259,8 @@ CHAIN = Command(
 
 # ----------------------------------------------------------------------------- swap
 def compute_swap(p: dict, seed=None, progress=False) -> list[dict]:
-    """Entanglement swap of two Werner pairs (:func:`protocols.swapping.entanglement_swap`)."""
-    sw = _lib("protocols.swapping", "swap")
+    """Entanglement swap of two Werner pairs (:func:`protocols.entanglement.swapping.entanglement_swap`)."""
+    sw = _lib("protocols.entanglement.swapping", "swap")
     import qnet_core as qc
 
     f2 = p["fidelity"] if p["fidelity2"] is None else p["fidelity2"]
@@ -286,8 +286,8 @@ SWAP = Command(
 
 # ----------------------------------------------------------------------------- purify
 def compute_purify(p: dict, seed=None, progress=False) -> list[dict]:
-    """Recurrence or pumping purification rounds (:mod:`protocols.purification`)."""
-    pu = _lib("protocols.purification", "purify")
+    """Recurrence or pumping purification rounds (:mod:`protocols.entanglement.purification`)."""
+    pu = _lib("protocols.entanglement.purification", "purify")
     import qnet_core as qc
 
     fn = pu.recurrence_rounds if p["scheme"] == "recurrence" else pu.pumping_rounds
@@ -315,9 +315,9 @@ PURIFY = Command(
 
 # ----------------------------------------------------------------------------- teleport
 def compute_teleport(p: dict, seed=None, progress=False) -> list[dict]:
-    """Teleportation over a Werner resource (:mod:`protocols.teleportation`): one random input state
+    """Teleportation over a Werner resource (:mod:`protocols.entanglement.teleportation`): one random input state
     drawn from ``seed`` and the exact state-averaged figures."""
-    tp = _lib("protocols.teleportation", "teleport")
+    tp = _lib("protocols.entanglement.teleportation", "teleport")
     import qnet_core as qc
 
     kw = dict(p2=p["p2"], eta=p["eta"], distance_km=p["distance_km"], t1_s=p["memory_t1"], t2_s=_t2(p))

@@ -3,7 +3,7 @@
 import pytest
 
 import qnet_core as qc
-from protocols.purification import (bd_pumping_rounds, bd_purify, bd_recurrence_rounds, pumping_rounds, purify,
+from protocols.entanglement.purification import (bd_pumping_rounds, bd_purify, bd_recurrence_rounds, pumping_rounds, purify,
                                     recurrence_rounds, werner_twirl)
 from qnet_core.errors import DimensionError, ParameterError, StateError
 

@@ -3,7 +3,7 @@
 import pytest
 
 import qnet_core as qc
-from protocols.remote_gates import bd_remote_cnot, remote_cnot, remote_cnot_fidelity
+from protocols.entanglement.remote_gates import bd_remote_cnot, remote_cnot, remote_cnot_fidelity
 from qnet_core.errors import DimensionError, ParameterError
 
 

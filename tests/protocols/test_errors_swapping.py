@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-from protocols.swapping import bd_entanglement_swap, entanglement_swap, measurement_error_distribution
+from protocols.entanglement.swapping import bd_entanglement_swap, entanglement_swap, measurement_error_distribution
 from qnet_core.errors import DimensionError, ParameterError, StateError
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 import qnet_core as qc
-from protocols.teleportation import bd_teleport, teleport, teleport_entangled, teleportation_fidelity
+from protocols.entanglement.teleportation import bd_teleport, teleport, teleport_entangled, teleportation_fidelity
 from qnet_core.errors import DimensionError, ParameterError, StateError
 
 

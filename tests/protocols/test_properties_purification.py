@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qnet_core as qc
-from protocols.purification import bd_pumping_rounds, bd_purify, bd_recurrence_rounds, purify
+from protocols.entanglement.purification import bd_pumping_rounds, bd_purify, bd_recurrence_rounds, purify
 from qnet_core.testing import assert_density_matrix, bell_diagonal_coefficients, density_matrices
 
 probs = st.floats(0.0, 1.0)

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols.remote_gates import bd_remote_cnot_fidelity, remote_cnot, remote_cnot_error_distribution
+from protocols.entanglement.remote_gates import bd_remote_cnot_fidelity, remote_cnot, remote_cnot_error_distribution
 from qnet_core.testing import assert_density_matrix, bell_diagonal_coefficients, density_matrices
 
 probs = st.floats(0.0, 1.0)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qnet_core as qc
-from protocols.swapping import bd_entanglement_swap, entanglement_swap
+from protocols.entanglement.swapping import bd_entanglement_swap, entanglement_swap
 from qnet_core.testing import assert_density_matrix, bell_diagonal_coefficients, density_matrices
 
 probs = st.floats(0.0, 1.0)

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qnet_core as qc
-from protocols.teleportation import bd_teleportation_fidelity, teleport, teleportation_fidelity
+from protocols.entanglement.teleportation import bd_teleportation_fidelity, teleport, teleportation_fidelity
 from qnet_core.testing import assert_density_matrix, density_matrices
 
 probs = st.floats(0.0, 1.0)

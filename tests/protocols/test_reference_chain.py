@@ -202,8 +202,8 @@ def test_depolarizing_kernel_matches_channels_depolarizing_memory():
 
 @pytest.mark.parametrize("method", ["dejmps", "bbpssw"])
 def test_purification_kernel_matches_protocols_purification(method):
-    """The chain's 4x4 recurrence round equals protocols.purification.purify (issue 4)."""
-    purification = pytest.importorskip("protocols.purification")
+    """The chain's 4x4 recurrence round equals protocols.entanglement.purification.purify (issue 4)."""
+    purification = pytest.importorskip("protocols.entanglement.purification")
     from protocols import _chain_kernels as K
 
     for seed in range(5):

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-import protocols.purification as pu
-from protocols.purification import (bbpssw_map, bd_pumping_rounds, bd_purify, bd_recurrence_rounds, dejmps_map,
+import protocols.entanglement.purification as pu
+from protocols.entanglement.purification import (bbpssw_map, bd_pumping_rounds, bd_purify, bd_recurrence_rounds, dejmps_map,
                                     pumping_rounds, purify, recurrence_rounds)
 
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-import protocols.remote_gates as rg
-from protocols.remote_gates import (bd_remote_cnot, bd_remote_cnot_fidelity, remote_cnot,
+import protocols.entanglement.remote_gates as rg
+from protocols.entanglement.remote_gates import (bd_remote_cnot, bd_remote_cnot_fidelity, remote_cnot,
                                     remote_cnot_error_distribution, remote_cnot_fidelity)
 
 X = np.array([[0, 1], [1, 0]])

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-import protocols.swapping as sw
-from protocols.swapping import bd_entanglement_swap, entanglement_swap
+import protocols.entanglement.swapping as sw
+from protocols.entanglement.swapping import bd_entanglement_swap, entanglement_swap
 
 _P = [np.eye(2), np.diag([1.0, -1.0]), np.array([[0, 1], [1, 0]]), np.array([[0, 1], [1, 0]]) @ np.diag([1.0, -1.0])]
 
@@ -60,7 +60,7 @@ def test_werner_swapping_multiplies_werner_parameters(F1, F2):
 
 
 def test_noisy_werner_swap_closed_form():
-    """F after depolarizing BSM (p2) and readout errors (eta): see module notes of protocols.swapping."""
+    """F after depolarizing BSM (p2) and readout errors (eta): see module notes of protocols.entanglement.swapping."""
     F1, F2, p2, eta = 0.93, 0.88, 0.04, 0.03
     F = (3 * _w(F1) * _w(F2) + 1) / 4
     F = (1 - p2) * F + p2 / 4

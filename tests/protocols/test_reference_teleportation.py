@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-import protocols.teleportation as tp
+import protocols.entanglement.teleportation as tp
 from channels import SPEED_OF_LIGHT_KM_PER_S
-from protocols.teleportation import (bd_teleport, bd_teleportation_fidelity, teleport, teleport_entangled,
+from protocols.entanglement.teleportation import (bd_teleport, bd_teleportation_fidelity, teleport, teleport_entangled,
                                      teleportation_fidelity)
 
 _SIX = [np.array(v, dtype=complex) / np.linalg.norm(v) for v in ([1, 0], [0, 1], [1, 1], [1, -1], [1, 1j], [1, -1j])]
