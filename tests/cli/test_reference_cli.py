@@ -31,13 +31,13 @@ def test_top_level_help_lists_commands(qnet):
 
 
 def test_demo_matches_memory_then_swap(qnet, tmp_path):
-    """Demo = Werner pairs, both halves in channels.memory, then protocols.swapping.entanglement_swap.
+    """Demo = Werner pairs, both halves in channels.memory, then protocols.entanglement.swapping.entanglement_swap.
 
     At t = 0 the swapped Werner parameter is w**2 (Werner parameters multiply; Dur, Briegel,
     Cirac, Zoller, PRA 59, 169 (1999), Eq. (B2)): F = (3 w**2 + 1)/4 with w = (4F - 1)/3.
     """
     from channels import memory
-    from protocols.swapping import entanglement_swap
+    from protocols.entanglement.swapping import entanglement_swap
 
     r = qnet("demo", "--fidelity", "0.9", "--memory-t1", "2", "--memory-t2", "0.5", "--times", "0:0.4:0.2",
              "--json", "--out", tmp_path / "d.csv")
@@ -131,7 +131,7 @@ def test_chain_seed_changes_result_and_is_reproducible(qnet):
 
 
 def test_purify_json_equals_library(qnet):
-    from protocols.purification import pumping_rounds
+    from protocols.entanglement.purification import pumping_rounds
 
     r = qnet("purify", "--fidelity", "0.75", "--method", "bbpssw", "--scheme", "pumping", "--rounds", "2",
              "--p2", "0.01", "--json")
@@ -144,7 +144,7 @@ def test_purify_json_equals_library(qnet):
 
 
 def test_swap_json_equals_library(qnet):
-    from protocols.swapping import entanglement_swap
+    from protocols.entanglement.swapping import entanglement_swap
 
     r = qnet("swap", "--fidelity", "0.95", "--fidelity2", "0.9", "--eta", "0.02", "--bsm", "linear_optics", "--json")
     assert r.rc == 0, r.err
@@ -155,7 +155,7 @@ def test_swap_json_equals_library(qnet):
 
 
 def test_teleport_json_equals_library(qnet):
-    from protocols.teleportation import teleport, teleportation_fidelity
+    from protocols.entanglement.teleportation import teleport, teleportation_fidelity
 
     r = qnet("teleport", "--fidelity", "0.9", "--distance-km", "100", "--memory-t2", "0.01", "--seed", "3", "--json")
     assert r.rc == 0, r.err
