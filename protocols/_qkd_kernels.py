@@ -9,19 +9,21 @@ self-contained (no global state), so results depend only on the seed.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, uint64
+from numpy import uint64
+
+from qnet_core._jit import jit
 
 __all__ = ["simulate_clicks"]
 
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def _rotl(x, k):
     return (x << uint64(k)) | (x >> uint64(64 - k))
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def _next(s):
     result = _rotl(s[1] * uint64(5), 7) * uint64(9)
     t = s[1] << uint64(17)
@@ -34,7 +36,7 @@ def _next(s):
     return result
 
 
-@njit(cache=True)
+@jit
 def _seed_state(seed):
     s = np.empty(4, dtype=np.uint64)
     z = uint64(seed)
@@ -47,7 +49,7 @@ def _seed_state(seed):
     return s
 
 
-@njit(cache=True)
+@jit
 def simulate_clicks(seed, n_clicks, cum, test_fraction):
     """Simulate ``n_clicks`` detection events of BB84 one by one.
 
