@@ -22,6 +22,8 @@ from .free_space import (AIR_MASS_MODELS, DOWNLINK_PRESETS, EARTH_RADIUS_KM, LIN
                          LinkBudget, TwoStationGeometry, air_mass, micius_geometry, satellite_downlink, slant_range_km,
                          two_station_geometry)
 from .loss import HeraldedChannel, drift_channel, dual_rail_erasure, single_rail_loss
+from .metrics import (DiamondNormBounds, average_gate_fidelity, diamond_norm, diamond_norm_bounds, process_fidelity,
+                      unitarity)
 
 __all__ = [
     "Channel", "pauli_basis",
@@ -36,4 +38,7 @@ __all__ = [
     "LINK_DIRECTIONS", "air_mass",
     # detectors
     "Detector", "ReadoutStatistics", "detectors", "free_space",
+    # channel metrics
+    "process_fidelity", "average_gate_fidelity", "unitarity", "diamond_norm", "diamond_norm_bounds",
+    "DiamondNormBounds",
 ]

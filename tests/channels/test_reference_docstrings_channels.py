@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 MODULES = ["channels", "channels.channel", "channels.catalogue", "channels.loss", "channels.fiber",
-           "channels.detectors", "channels.free_space"]
+           "channels.detectors", "channels.free_space", "channels.metrics"]
 
 
 @pytest.mark.parametrize("name", MODULES)
