@@ -4,14 +4,14 @@ Run: ``python benchmarks/bench_qkd.py [--quick]``. In one process:
 
 * Monte Carlo of vacuum + weak decoy BB84 at 10 km and 50 km (default ``QKDSystem``:
   0.2 dB/km, 10 % detectors, Y0 = 1e-6, e_d = 1 %; mu = 0.5, nu = 0.1):
-  ours = :func:`protocols.bb84.simulate_decoy_bb84` (click counts drawn binomially, each
+  ours = :func:`protocols.qkd.bb84.simulate_decoy_bb84` (click counts drawn binomially, each
   click simulated in a numba kernel); numpy = a plain per-pulse numpy implementation of the
   same process (Poisson photon numbers, binomial loss, dark counts, random bases, sifting,
   test sample). Rates: pulses/s and sifted key bits/s. For scale, SeQUeNCe's pulse-level
   BB84 sifts about 7e3 key bits per wall-clock second at 10 km (figure from the issue; not run
   here).
 * Decoy-state key-rate curve 0-300 km (301 distances) with the signal intensity optimized per
-  distance: ours = :func:`protocols.keyrate.key_rate_curve` (vectorized grid + golden
+  distance: ours = :func:`protocols.qkd.keyrate.key_rate_curve` (vectorized grid + golden
   section); baseline = scipy ``minimize_scalar`` (bounded) per distance on the same formula.
 """
 
@@ -26,8 +26,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from protocols.bb84 import QKDSystem, _decoy_rate_eta, simulate_decoy_bb84  # noqa: E402
-from protocols.keyrate import key_rate_curve  # noqa: E402
+from protocols.qkd._common import _decoy_rate_eta  # noqa: E402  (the formula key_rate_curve maximizes)
+from protocols.qkd.bb84 import QKDSystem, simulate_decoy_bb84  # noqa: E402
+from protocols.qkd.keyrate import key_rate_curve  # noqa: E402
 
 from _common import fmt_rate, print_table  # noqa: E402
 

@@ -65,7 +65,7 @@ def test_demo_table_and_plot(qnet, tmp_path):
 
 
 def test_keyrate_json_equals_library(qnet, tmp_path):
-    kr = pytest.importorskip("protocols.keyrate")
+    kr = pytest.importorskip("protocols.qkd.keyrate")
     from qnet_cli.tasks import KEYRATE_COLUMNS, _curve_rows
 
     args = ["--protocol", "bb84-decoy", "--distance", "0:100:25", "--attenuation", "0.21",
@@ -89,7 +89,7 @@ def test_keyrate_json_equals_library(qnet, tmp_path):
 
 
 def test_keyrate_fixed_mu(qnet):
-    pytest.importorskip("protocols.keyrate")
+    pytest.importorskip("protocols.qkd.keyrate")
     r = qnet("keyrate", "--protocol", "bb84-decoy", "--distance", "10", "--mu", "0.3", "--json")
     assert r.rc == 0, r.err
     (row,) = r.json()["rows"]
@@ -134,10 +134,10 @@ def test_purify_json_equals_library(qnet):
     from protocols.entanglement.purification import pumping_rounds
 
     r = qnet("purify", "--fidelity", "0.75", "--method", "bbpssw", "--scheme", "pumping", "--rounds", "2",
-             "--p2", "0.01", "--json")
+             "--gate-error", "0.01", "--json")
     assert r.rc == 0, r.err
     rows = r.json()["rows"]
-    s = pumping_rounds(qc.werner(0.75), 2, method="bbpssw", p2=0.01)
+    s = pumping_rounds(qc.werner(0.75), 2, method="bbpssw", gate_error=0.01)
     assert [row["round"] for row in rows] == [1, 2]
     assert [row["fidelity"] for row in rows] == pytest.approx(s.fidelity.tolist(), abs=1e-14)
     assert [row["pairs_per_output"] for row in rows] == pytest.approx(s.pairs_per_output.tolist(), rel=1e-14)
@@ -146,10 +146,11 @@ def test_purify_json_equals_library(qnet):
 def test_swap_json_equals_library(qnet):
     from protocols.entanglement.swapping import entanglement_swap
 
-    r = qnet("swap", "--fidelity", "0.95", "--fidelity2", "0.9", "--eta", "0.02", "--bsm", "linear_optics", "--json")
+    r = qnet("swap", "--fidelity", "0.95", "--fidelity2", "0.9", "--readout-error", "0.02", "--bsm", "linear_optics",
+             "--json")
     assert r.rc == 0, r.err
     (row,) = r.json()["rows"]
-    s = entanglement_swap(qc.werner(0.95), qc.werner(0.9), eta=0.02, bsm="linear_optics")
+    s = entanglement_swap(qc.werner(0.95), qc.werner(0.9), readout_error=0.02, bsm="linear_optics")
     assert row["fidelity"] == pytest.approx(s.fidelity, abs=1e-14)
     assert row["success_probability"] == pytest.approx(s.success_probability, abs=1e-14)
 
@@ -157,15 +158,31 @@ def test_swap_json_equals_library(qnet):
 def test_teleport_json_equals_library(qnet):
     from protocols.entanglement.teleportation import teleport, teleportation_fidelity
 
-    r = qnet("teleport", "--fidelity", "0.9", "--distance-km", "100", "--memory-t2", "0.01", "--seed", "3", "--json")
+    r = qnet("teleport", "--fidelity", "0.9", "--distance-km", "100", "--memory-t2", "0.01", "--gate-error", "0.02",
+             "--readout-error", "0.01", "--seed", "3", "--json")
     assert r.rc == 0, r.err
     (row,) = r.json()["rows"]
-    kw = dict(distance_km=100.0, t2_s=0.01)
+    kw = dict(distance_km=100.0, t2_s=0.01, gate_error=0.02, readout_error=0.01)
     exact = teleportation_fidelity(qc.werner(0.9), **kw)
     assert row["average_fidelity"] == pytest.approx(exact.average_fidelity, abs=1e-14)
     assert row["entanglement_fidelity"] == pytest.approx(exact.entanglement_fidelity, abs=1e-14)
     one = teleport(qc.random_ket(1, seed=3), qc.werner(0.9), **kw)
     assert row["fidelity"] == pytest.approx(one.fidelity, abs=1e-14)
+
+
+@pytest.mark.parametrize("command", ["swap", "purify", "teleport"])
+def test_deprecated_p2_eta_flags_still_work(qnet, command):
+    """--p2/--eta give the same rows as --gate-error/--readout-error, with one deprecation note per flag."""
+    old = qnet(command, "--p2", "0.02", "--eta", "0.01", "--json")
+    new = qnet(command, "--gate-error", "0.02", "--readout-error", "0.01", "--json")
+    assert old.rc == 0 and new.rc == 0, (old.err, new.err)
+    assert old.json() == new.json()
+    assert new.err == ""
+    notes = old.err.strip().splitlines()
+    assert notes == [f"qnet {command}: note: --p2 is deprecated; use --gate-error (scenario key gate_error); "
+                     "--p2 goes away in the next release",
+                     f"qnet {command}: note: --eta is deprecated; use --readout-error (scenario key readout_error); "
+                     "--eta goes away in the next release"]
 
 
 def test_examples_are_valid_scenarios():

@@ -15,7 +15,7 @@ def _is_svg(path):
 
 
 def test_keyrate_plot_png_and_svg(qnet, tmp_path):
-    pytest.importorskip("protocols.keyrate")
+    pytest.importorskip("protocols.qkd.keyrate")
     csv_path = tmp_path / "k.csv"
     assert qnet("keyrate", "--distance", "0:100:20", "--out", csv_path).rc == 0
     r = qnet("plot", csv_path, "--out", tmp_path / "k.png")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from protocols.bb84 import QKDSystem, bb84_single_photon_rate, decoy_bb84_rate, optimal_mu, simulate_decoy_bb84
-from protocols.bbm92 import bbm92_rate
-from protocols.bounds import plob_bound, tgw_bound
-from protocols.finite_key import finite_key_length
-from protocols.keyrate import key_rate_curve
-from protocols.satellite import satellite_key_rate
-from protocols.trusted_node import equal_links, trusted_node_chain
+from protocols.qkd.bb84 import QKDSystem, bb84_single_photon_rate, decoy_bb84_rate, optimal_mu, simulate_decoy_bb84
+from protocols.qkd.bbm92 import bbm92_rate
+from protocols.qkd.bounds import plob_bound, tgw_bound
+from protocols.qkd.finite_key import finite_key_length
+from protocols.qkd.keyrate import key_rate_curve
+from protocols.qkd.satellite import satellite_key_rate
+from protocols.qkd.trusted_node import equal_links, trusted_node_chain
 from qnet_core.errors import ParameterError
 
 
@@ -108,7 +108,7 @@ def test_finite_key_curve_option_errors():
 
 
 def test_finite_key_rate_needs_exactly_one_size():
-    from protocols.finite_key import finite_key_rate
+    from protocols.qkd.finite_key import finite_key_rate
 
     with pytest.raises(ParameterError, match="exactly one of n_pulses"):
         finite_key_rate(10.0, 1e9, block_size_x=1e6)

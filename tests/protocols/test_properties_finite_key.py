@@ -1,7 +1,7 @@
-"""Invariants of the finite-key optimizer (protocols.finite_key): it is never beaten by brute force.
+"""Invariants of the finite-key optimizer (protocols.qkd.finite_key): it is never beaten by brute force.
 
 Key length of Lim, Curty, Walenta, Xu, Zbinden, Phys. Rev. A 89, 022307 (2014), Eqs. (1)-(5);
-:func:`protocols.finite_key.finite_key_rate` maximizes it over ``mu1, mu2, p1, p2, p_x``.
+:func:`protocols.qkd.finite_key.finite_key_rate` maximizes it over ``mu1, mu2, p1, p2, p_x``.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols.bb84 import QKDSystem, max_distance_km
-from protocols.finite_key import _key_terms, finite_key_curve, finite_key_length, finite_key_rate
-from protocols.keyrate import key_rate_curve
+from protocols.qkd.bb84 import QKDSystem, max_distance_km
+from protocols.qkd.finite_key import _key_terms, finite_key_curve, finite_key_length, finite_key_rate
+from protocols.qkd.keyrate import key_rate_curve
 
 MU3 = 2e-4
 #: The optimizer's search box (module docstring): mu1 in [0.1, 1.5]; t = (mu2 - mu3) / (mu1 - 2 mu3),

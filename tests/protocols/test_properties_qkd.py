@@ -6,9 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols.bb84 import QKDSystem, bb84_single_photon_rate, decoy_bb84_rate, optimal_mu
-from protocols.bbm92 import bbm92_optimal_pair_number
-from protocols.bounds import plob_bound_fiber
+from protocols.qkd.bb84 import QKDSystem, bb84_single_photon_rate, decoy_bb84_rate, optimal_mu
+from protocols.qkd.bbm92 import bbm92_optimal_pair_number
+from protocols.qkd.bounds import plob_bound_fiber
 
 systems = st.builds(
     QKDSystem,

@@ -2,11 +2,15 @@
 
 import doctest
 import importlib
+import pkgutil
 
 import pytest
 
-MODULES = ["protocols.bb84", "protocols.bounds", "protocols.bbm92", "protocols.finite_key", "protocols.keyrate",
-           "protocols.trusted_node", "protocols.satellite"]
+import protocols.qkd
+
+#: Every public module of the QKD subpackage, found by walking it.
+MODULES = sorted(f"protocols.qkd.{m.name}" for m in pkgutil.iter_modules(protocols.qkd.__path__)
+                 if not m.name.startswith("_"))
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -1,4 +1,4 @@
-"""Papers' numbers and worked examples for the finite-key decoy BB84 module (protocols.finite_key).
+"""Papers' numbers and worked examples for the finite-key decoy BB84 module (protocols.qkd.finite_key).
 
 Analysis: Lim, Curty, Walenta, Xu, Zbinden, "Concise security bounds for practical decoy-state
 quantum key distribution", Phys. Rev. A 89, 022307 (2014), Eqs. (1)-(5).
@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from protocols.bb84 import QKDSystem, coherent_gain_error
-from protocols.finite_key import finite_key_length, finite_key_rate
+from protocols.qkd.bb84 import QKDSystem, coherent_gain_error
+from protocols.qkd.finite_key import finite_key_length, finite_key_rate
 
 #: Link of issue 10, example 1 (Lim et al. 2014 use f = 1.16, e_d and Y0 of this order).
 LINK_1 = QKDSystem(detector_efficiency=0.1, dark_count_prob=1.2e-6, misalignment=0.0240391, ec_efficiency=1.16)

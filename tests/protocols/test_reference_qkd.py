@@ -1,4 +1,4 @@
-"""Closed forms and papers' numbers for the QKD key-rate module (protocols.bb84 and neighbours)."""
+"""Closed forms and papers' numbers for the QKD key-rate module (protocols.qkd.bb84 and neighbours)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from protocols.bb84 import (
+from protocols.qkd.bb84 import (
     GYS_2004, QKDSystem, bb84_single_photon_rate, coherent_gain_error, decoy_bb84_rate,
     decoy_estimates_vacuum_weak, max_distance_km, optimal_mu, shor_preskill_key_fraction,
     single_photon_yield_error,
 )
-from protocols.bbm92 import bbm92_gain_error, bbm92_optimal_pair_number, bbm92_rate
-from protocols.bounds import plob_bound, plob_bound_fiber, tgw_bound
-from protocols.finite_key import finite_key_length, finite_key_rate
-from protocols.keyrate import COLUMNS, PROTOCOLS, key_rate_curve
-from protocols.satellite import satellite_key_rate
-from protocols.trusted_node import equal_links, trusted_node_chain
+from protocols.qkd.bbm92 import bbm92_gain_error, bbm92_optimal_pair_number, bbm92_rate
+from protocols.qkd.bounds import plob_bound, plob_bound_fiber, tgw_bound
+from protocols.qkd.finite_key import finite_key_length, finite_key_rate
+from protocols.qkd.keyrate import COLUMNS, PROTOCOLS, key_rate_curve
+from protocols.qkd.satellite import satellite_key_rate
+from protocols.qkd.trusted_node import equal_links, trusted_node_chain
 from qnet_core.metrics import binary_entropy
 
 IDEAL = QKDSystem(detector_efficiency=1.0, dark_count_prob=0.0, misalignment=0.0, ec_efficiency=1.0)
@@ -182,7 +182,7 @@ def test_satellite_rate_grows_with_elevation():
     The default link is the measured Micius downlink (about 41 dB at 15 degrees), so the receiver
     is that of Liao et al. 2017 (50 % detectors, 100 MHz); the fiber-like default QKDSystem makes no
     key at 15 degrees."""
-    from protocols.satellite import LIAO_2017
+    from protocols.qkd.satellite import LIAO_2017
 
     r = satellite_key_rate([15.0, 30.0, 50.0, 70.0, 90.0], system=LIAO_2017)
     assert np.all(np.diff(r.key_rate_per_pulse) > 0)
@@ -264,7 +264,7 @@ def test_system_from_detector_and_broadcasting():
 def test_plot_helper_draws_log_axis():
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
-    from protocols.keyrate import plot_key_rate_curves
+    from protocols.qkd.keyrate import plot_key_rate_curves
 
     d = np.linspace(0.0, 200.0, 21)
     ax = plot_key_rate_curves([key_rate_curve(d, "bb84"), key_rate_curve(d, "bb84-decoy")])

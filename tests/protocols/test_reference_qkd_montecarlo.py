@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from protocols.bb84 import GYS_2004, QKDSystem, coherent_gain_error, decoy_bb84_rate, simulate_decoy_bb84
+from protocols.qkd.bb84 import GYS_2004, QKDSystem, coherent_gain_error, decoy_bb84_rate, simulate_decoy_bb84
 from qnet_core.random import spawn_seeds
 
 N = 10**8
@@ -45,7 +45,7 @@ def test_mc_seeded_and_chunking_consistent():
     c = simulate_decoy_bb84(30.0, 3 * 10**6, seed=8, chunk_pulses=10**6)
     assert c.counts != a.counts
     # totals are the sums of the per-chunk runs with the spawned seeds
-    from protocols.bb84 import _COUNT_NAMES, _INTENSITY_NAMES, _simulate_chunk
+    from protocols.qkd.bb84 import _COUNT_NAMES, _INTENSITY_NAMES, _simulate_chunk
 
     sysm = QKDSystem()
     eta = float(sysm.transmittance(30.0))

@@ -13,7 +13,7 @@ import pytest
 
 from channels import satellite_downlink
 from channels.free_space import EARTH_RADIUS_KM
-from protocols.satellite import LIAO_2017, satellite_key_rate
+from protocols.qkd.satellite import LIAO_2017, satellite_key_rate
 
 LIAO_FINAL_KEY_BPS = 1.1e3
 

@@ -1,6 +1,6 @@
 """Key-rate-versus-distance tables for QKD protocols, with the PLOB bound beside them.
 
-:func:`key_rate_curve` returns a :class:`KeyRateCurve` whose columns have stable names
+:func:`key_rate_curve` returns a :class:`~protocols.qkd.curve.KeyRateCurve` whose columns have stable names
 (used by ``qnet keyrate``): ``distance_km, key_rate_per_pulse, key_rate_bps, qber, mu,
 plob_per_pulse``. Protocols:
 
@@ -22,84 +22,24 @@ are 0.0; no column ever holds NaN.
 
 from __future__ import annotations
 
-import csv
 import math
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from qnet_core.errors import ParameterError
 
-from .bb84 import (
-    QKDSystem, _check_decoy, _decoy_rate_eta, _optimize_mu, _rate_single_photon_eta, coherent_gain_error,
-)
-from .bbm92 import _etas, _rate_eta as _bbm92_rate_eta, bbm92_optimal_pair_number
-from .bounds import plob_bound, fiber_transmissivity
+from ._common import (_bbm92_etas, _bbm92_rate_eta, _check_decoy, _coherent_gain_error, _decoy_rate_eta, _distances,
+                      _optimize_mu, _optimize_pair_number, _rate_single_photon_eta)
+from .bounds import fiber_transmissivity, plob_bound
+from .curve import COLUMNS, KeyRateCurve  # noqa: F401  (COLUMNS: still importable from here)
+from .finite_key import finite_key_curve
+from .system import QKDSystem
 from .trusted_node import equal_links
 
-__all__ = ["PROTOCOLS", "COLUMNS", "KeyRateCurve", "key_rate_curve", "plot_key_rate_curves"]
+__all__ = ["PROTOCOLS", "key_rate_curve", "plot_key_rate_curves"]
 
 #: Protocol names accepted by :func:`key_rate_curve`.
 PROTOCOLS = ("bb84", "bb84-decoy", "bbm92", "trusted-node")
-#: Column names of a :class:`KeyRateCurve`, in order.
-COLUMNS = ("distance_km", "key_rate_per_pulse", "key_rate_bps", "qber", "mu", "plob_per_pulse")
-
-
-@dataclass(frozen=True)
-class KeyRateCurve:
-    """Table of key rate versus distance (one row per distance).
-
-    Attributes are float64 arrays of equal length named as in :data:`COLUMNS`, plus
-    ``protocol`` and ``params`` (the system and options used).
-    """
-
-    distance_km: np.ndarray
-    key_rate_per_pulse: np.ndarray
-    key_rate_bps: np.ndarray
-    qber: np.ndarray
-    mu: np.ndarray
-    plob_per_pulse: np.ndarray
-    protocol: str = "bb84-decoy"
-    params: dict = field(default_factory=dict)
-
-    @property
-    def columns(self) -> tuple:
-        return COLUMNS
-
-    def rows(self) -> list:
-        """List of row tuples in :data:`COLUMNS` order (plain floats)."""
-        cols = [np.asarray(getattr(self, c), dtype=float) for c in COLUMNS]
-        return [tuple(float(c[i]) for c in cols) for i in range(len(self.distance_km))]
-
-    def to_dict(self) -> dict:
-        """Columns as lists plus ``protocol`` and ``params`` (JSON-serializable)."""
-        d = {c: np.asarray(getattr(self, c), dtype=float).tolist() for c in COLUMNS}
-        d["protocol"] = self.protocol
-        d["params"] = dict(self.params)
-        return d
-
-    def to_csv(self, path) -> None:
-        """Write the table with a header row of :data:`COLUMNS`."""
-        with open(path, "w", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(COLUMNS)
-            for r in self.rows():
-                w.writerow([repr(x) for x in r])
-
-    def max_distance_km(self) -> float:
-        """Largest tabulated distance with a positive rate (0.0 if none)."""
-        pos = np.asarray(self.key_rate_per_pulse) > 0
-        return float(np.asarray(self.distance_km)[pos].max()) if pos.any() else 0.0
-
-
-def _distances(distance_km, owner):
-    d = np.atleast_1d(np.asarray(distance_km, dtype=np.float64))
-    if d.ndim != 1 or d.size == 0:
-        raise ParameterError(f"{owner}(): distance_km must be a number or a 1-D sequence of numbers, got shape {d.shape}")
-    if not np.all(np.isfinite(d)) or np.any(d < 0):
-        bad = d[~(np.isfinite(d) & (d >= 0))][0]
-        raise ParameterError(f"{owner}(): distance_km={float(bad)!r} must be a finite number >= 0")
-    return d
 
 
 def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
@@ -119,7 +59,7 @@ def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
         Signal intensity (``bb84-decoy``, ``trusted-node``) or mean pair number (``bbm92``);
         ``None`` optimizes it per distance. Ignored by ``bb84``.
     attenuation_db_per_km, detector_efficiency, dark_count_prob, misalignment, ec_efficiency, rep_rate_hz
-        Link hardware, see :class:`protocols.bb84.QKDSystem` (ignored if ``system`` is given).
+        Link hardware, see :class:`protocols.qkd.system.QKDSystem` (ignored if ``system`` is given).
     decoy : {"infinite", "vacuum+weak"}
         Decoy estimate for ``bb84-decoy`` / ``trusted-node``; default GLLP with infinite decoys.
     nu : float
@@ -128,7 +68,7 @@ def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
         Longest link of a ``trusted-node`` chain.
     n_pulses : float, optional
         ``bb84-decoy`` only: finite block of this many pulses; the rate is then the
-        finite-size key of Lim et al. 2014 (:func:`protocols.finite_key.finite_key_curve`,
+        finite-size key of Lim et al. 2014 (:func:`protocols.qkd.finite_key.finite_key_curve`,
         efficient biased-basis protocol, all parameters optimized per distance, ``mu`` must be
         None) and the returned protocol name is ``"bb84-decoy-finite"``.
     system : QKDSystem, optional
@@ -161,8 +101,6 @@ def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
                 f"{owner}(): n_pulses={n_pulses!r} (finite-size key) is only available for protocol='bb84-decoy' "
                 f"with mu=None; got protocol={protocol!r}, mu={mu!r}"
             )
-        from .finite_key import finite_key_curve
-
         return finite_key_curve(d, n_pulses, system)
     if mu is not None:
         m = float(mu)
@@ -191,15 +129,14 @@ def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
         else:
             mus = np.full_like(d, float(mu))
             r = _decoy_rate_eta(eta, mus, system, decoy, nu)[0]
-        e = np.asarray(coherent_gain_error(eta, mus, system.dark_count_prob, system.misalignment)[1])
+        e = _coherent_gain_error(eta, mus, system.dark_count_prob, system.misalignment)[1]
     else:  # bbm92
-        ea, eb = _etas(d, system, 0.5)
+        ea, eb = _bbm92_etas(d, system, 0.5)
         if mu is None:
-            mus, r = bbm92_optimal_pair_number(d, system)
-            mus, r = np.atleast_1d(mus), np.atleast_1d(r)
+            mus, r = _optimize_pair_number(ea, eb, system)
         else:
             mus = np.full_like(d, float(mu))
-        r, e = _bbm92_rate_eta(np.asarray(ea), np.asarray(eb), mus, system)
+        r, e = _bbm92_rate_eta(ea, eb, mus, system)
     r = np.maximum(np.nan_to_num(np.asarray(r, dtype=np.float64) * scale, nan=0.0), 0.0)
     e = np.nan_to_num(np.asarray(e, dtype=np.float64), nan=0.5)
     plob = np.asarray(plob_bound(fiber_transmissivity(d, system.attenuation_db_per_km)), dtype=np.float64)

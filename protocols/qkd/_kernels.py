@@ -1,4 +1,4 @@
-"""Compiled kernels of the QKD Monte Carlo (private; inputs are validated by protocols.bb84).
+"""Compiled kernels of the QKD Monte Carlo (private; inputs are validated by protocols.qkd.bb84).
 
 Random numbers come from an inline xoshiro256** generator (Blackman & Vigna 2018) seeded by
 splitmix64 from a 64-bit seed drawn from the caller's numpy Generator: it is several times

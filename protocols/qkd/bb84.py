@@ -1,6 +1,6 @@
 """BB84 secret-key rates: analytic asymptotic formulas and a Monte Carlo of the protocol.
 
-Link model (one fiber span between Alice and Bob, :class:`QKDSystem`):
+Link model (one fiber span between Alice and Bob, :class:`~protocols.qkd.system.QKDSystem`):
 
 * the overall transmittance of a photon is ``eta = detector_efficiency * 10**(-alpha L / 10)``
   (fiber loss from :class:`channels.Fiber`);
@@ -31,14 +31,16 @@ Key rates (per signal pulse; times ``rep_rate_hz`` for bits per second):
 * vacuum + weak decoy (Ma, Qi, Zhao, Lo 2005, Eqs. (34) and (37)): the same formula with the
   lower bound ``Y_1^L`` and upper bound ``e_1^U`` estimated from ``Q_mu, Q_nu, Y0``.
 
-The signal intensity ``mu`` is optimized per distance by :func:`optimal_mu`.
+The signal intensity ``mu`` is optimized per distance by :func:`optimal_mu`. The formulas are
+written once, in :mod:`protocols.qkd._common`, and shared with the other QKD modules; the Monte
+Carlo's compiled kernel (:mod:`protocols.qkd._kernels`) is imported on its first run only.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 
@@ -47,11 +49,12 @@ from qnet_core.metrics import binary_entropy
 from qnet_core.random import as_generator, spawn_seeds
 from qnet_core.validation import check_nonnegative, check_positive, check_probability
 
-from .bounds import fiber_transmissivity
+from ._common import (DECOY_METHODS, E0, SIFT_FACTOR, _check_decoy, _check_system, _coherent_gain_error,
+                      _decoy_estimates_vacuum_weak, _decoy_rate_eta, _optimize_mu, _rate_single_photon_eta, _ret,
+                      _single_photon_yield_error)
+from .system import GYS_2004, QKDSystem  # noqa: F401  (defined in .system; still importable from here)
 
 __all__ = [
-    "QKDSystem",
-    "GYS_2004",
     "DECOY_METHODS",
     "SIFT_FACTOR",
     "shor_preskill_key_fraction",
@@ -66,135 +69,11 @@ __all__ = [
     "simulate_decoy_bb84",
 ]
 
-#: Fraction of clicks kept by sifting in symmetric BB84.
-SIFT_FACTOR = 0.5
-#: Error probability of a click caused only by background light / dark counts.
-E0 = 0.5
-#: Decoy-state estimates offered by :func:`decoy_bb84_rate`.
-DECOY_METHODS = ("infinite", "vacuum+weak")
-
 
 def _owner_check_positive_int(value, name, owner):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
         raise ParameterError(f"{owner}(): {name}={value!r} must be a positive integer")
     return int(value)
-
-
-@dataclass(frozen=True, slots=True)
-class QKDSystem:
-    """Hardware of a point-to-point fiber QKD link (everything except its length).
-
-    Parameters
-    ----------
-    attenuation_db_per_km : float, default 0.2
-        Fiber attenuation alpha in dB/km (>= 0).
-    detector_efficiency : float, default 0.1
-        Bob's overall detection efficiency (detector and receiver optics), in (0, 1].
-    dark_count_prob : float, default 1e-6
-        ``Y0``: probability of a background click per detection window, in [0, 1).
-    misalignment : float, default 0.01
-        ``e_d``: probability that a signal photon hits the wrong detector, in [0, 0.5].
-    ec_efficiency : float, default 1.16
-        Error-correction inefficiency ``f >= 1`` (leak ``f h(E)`` per sifted bit).
-    rep_rate_hz : float, default 1e9
-        Source repetition rate in Hz (> 0), converts bits per pulse to bits per second.
-
-    Examples
-    --------
-    >>> QKDSystem(detector_efficiency=0.045).detector_efficiency
-    0.045
-    """
-
-    attenuation_db_per_km: float = 0.2
-    detector_efficiency: float = 0.1
-    dark_count_prob: float = 1e-6
-    misalignment: float = 0.01
-    ec_efficiency: float = 1.16
-    rep_rate_hz: float = 1e9
-
-    def __post_init__(self):
-        o = "QKDSystem"
-        object.__setattr__(
-            self, "attenuation_db_per_km", check_nonnegative(self.attenuation_db_per_km, "attenuation_db_per_km", o)
-        )
-        eff = check_probability(self.detector_efficiency, "detector_efficiency", o)
-        if eff <= 0.0:
-            raise ParameterError(f"{o}(): detector_efficiency={self.detector_efficiency!r} must lie in (0, 1]")
-        object.__setattr__(self, "detector_efficiency", eff)
-        y0 = check_probability(self.dark_count_prob, "dark_count_prob", o)
-        if y0 >= 1.0:
-            raise ParameterError(f"{o}(): dark_count_prob={self.dark_count_prob!r} must lie in [0, 1)")
-        object.__setattr__(self, "dark_count_prob", y0)
-        ed = check_probability(self.misalignment, "misalignment", o)
-        if ed > 0.5:
-            raise ParameterError(f"{o}(): misalignment={self.misalignment!r} must lie in [0, 0.5]")
-        object.__setattr__(self, "misalignment", ed)
-        f = check_positive(self.ec_efficiency, "ec_efficiency", o)
-        if f < 1.0:
-            raise ParameterError(
-                f"{o}(): ec_efficiency={self.ec_efficiency!r} is below the Shannon limit; f must be >= 1"
-            )
-        object.__setattr__(self, "ec_efficiency", f)
-        object.__setattr__(self, "rep_rate_hz", check_positive(self.rep_rate_hz, "rep_rate_hz", o))
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    def with_(self, **changes) -> "QKDSystem":
-        """Copy with some fields changed (validated again)."""
-        return replace(self, **changes)
-
-    @classmethod
-    def from_detector(cls, detector, **kwargs) -> "QKDSystem":
-        """Build from a :class:`channels.detectors.Detector` (its efficiency and dark-count probability).
-
-        Examples
-        --------
-        >>> from channels.detectors import Detector
-        >>> QKDSystem.from_detector(Detector(efficiency=0.2, dark_count_prob=1e-7)).detector_efficiency
-        0.2
-        """
-        for name in ("detector_efficiency", "dark_count_prob"):
-            if name in kwargs:
-                raise ParameterError(f"QKDSystem.from_detector(): {name} comes from the detector; do not pass it")
-        return cls(detector_efficiency=detector.efficiency, dark_count_prob=detector.dark_count_prob, **kwargs)
-
-    def transmittance(self, distance_km):
-        """Overall photon transmittance ``eta = detector_efficiency * 10**(-alpha L / 10)``.
-
-        Examples
-        --------
-        >>> round(QKDSystem(detector_efficiency=0.5).transmittance(50.0), 12)
-        0.05
-        """
-        return self.detector_efficiency * fiber_transmissivity(distance_km, self.attenuation_db_per_km)
-
-
-#: Parameters of the GYS experiment (Gobby, Yuan, Shields, Appl. Phys. Lett. 84, 3762 (2004)) as
-#: tabulated by Ma, Qi, Zhao, Lo, PRA 72, 012326 (2005), Table I, and used by Lo, Ma, Chen,
-#: PRL 94, 230504 (2005): alpha = 0.21 dB/km, eta_Bob = 4.5 %, e_detector = 3.3 %,
-#: Y0 = 1.7e-6, f = 1.22, 2 MHz clock.
-GYS_2004 = QKDSystem(
-    attenuation_db_per_km=0.21,
-    detector_efficiency=0.045,
-    dark_count_prob=1.7e-6,
-    misalignment=0.033,
-    ec_efficiency=1.22,
-    rep_rate_hz=2e6,
-)
-
-
-def _check_system(system, owner):
-    if system is None:
-        return QKDSystem()
-    if not isinstance(system, QKDSystem):
-        raise ParameterError(f"{owner}(): system={system!r} must be a QKDSystem")
-    return system
-
-
-def _ret(x):
-    x = np.asarray(x, dtype=np.float64)
-    return x if x.ndim else float(x)
 
 
 def _check_mu_array(mu, owner, name="mu"):
@@ -238,12 +117,7 @@ def single_photon_yield_error(eta, dark_count_prob: float, misalignment: float):
     >>> (y1, e1)
     (1.0, 0.02)
     """
-    eta = np.asarray(eta, dtype=np.float64)
-    y0, ed = float(dark_count_prob), float(misalignment)
-    y1 = eta + y0 * (1.0 - eta)  # = 1 - (1 - Y0)(1 - eta), without cancellation at tiny eta
-    err = ed * eta + E0 * y0 * (1.0 - eta)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        e1 = np.where(y1 > 0, err / np.where(y1 > 0, y1, 1.0), 0.0)
+    y1, e1 = _single_photon_yield_error(eta, float(dark_count_prob), float(misalignment))
     return _ret(y1), _ret(e1)
 
 
@@ -259,24 +133,8 @@ def coherent_gain_error(eta, mu, dark_count_prob: float, misalignment: float):
     >>> round(q * 1e9, 6), e
     (1.0, 0.0)
     """
-    eta = np.asarray(eta, dtype=np.float64)
-    mu = np.asarray(mu, dtype=np.float64)
-    y0, ed = float(dark_count_prob), float(misalignment)
-    signal = -np.expm1(-eta * mu)  # 1 - exp(-eta mu), accurate at tiny eta mu
-    q = signal + y0 * (1.0 - signal)
-    eq = ed * signal + E0 * y0 * (1.0 - signal)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        e = np.where(q > 0, eq / np.where(q > 0, q, 1.0), 0.0)
+    q, e = _coherent_gain_error(eta, mu, float(dark_count_prob), float(misalignment))
     return _ret(q), _ret(e)
-
-
-def _rate_single_photon_eta(eta, system):
-    y1, e1 = single_photon_yield_error(eta, system.dark_count_prob, system.misalignment)
-    y1 = np.asarray(y1)
-    e1 = np.minimum(np.asarray(e1), 0.5)
-    h = binary_entropy(e1)
-    r = SIFT_FACTOR * y1 * (1.0 - system.ec_efficiency * h - h)
-    return np.maximum(r, 0.0), e1
 
 
 def bb84_single_photon_rate(distance_km, system: QKDSystem | None = None, per: str = "pulse"):
@@ -317,7 +175,7 @@ def _normalize(r_pulse, per, system, eta, owner, single=False, q_sift=None):
         return r_pulse * system.rep_rate_hz
     if per == "sifted":
         if q_sift is None:
-            q_sift, _ = single_photon_yield_error(eta, system.dark_count_prob, system.misalignment)
+            q_sift, _ = _single_photon_yield_error(eta, system.dark_count_prob, system.misalignment)
         q_sift = SIFT_FACTOR * np.asarray(q_sift)
         with np.errstate(divide="ignore", invalid="ignore"):
             return np.where(q_sift > 0, r_pulse / np.where(q_sift > 0, q_sift, 1.0), 0.0)
@@ -337,39 +195,8 @@ def decoy_estimates_vacuum_weak(q_mu, e_mu, q_nu, e_nu, y0, mu, nu):
     >>> (y1, e1)
     (0.0, 0.5)
     """
-    q_mu, e_mu, q_nu, e_nu, y0, mu, nu = (np.asarray(a, dtype=np.float64) for a in (q_mu, e_mu, q_nu, e_nu, y0, mu, nu))
-    y1 = mu / (mu * nu - nu**2) * (
-        q_nu * np.exp(nu) - q_mu * np.exp(mu) * nu**2 / mu**2 - (mu**2 - nu**2) / mu**2 * y0
-    )
-    y1 = np.maximum(y1, 0.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        e1 = np.where(y1 > 0, (e_nu * q_nu * np.exp(nu) - E0 * y0) / (np.where(y1 > 0, y1, 1.0) * nu), 0.5)
-    e1 = np.clip(e1, 0.0, 0.5)
+    y1, e1 = _decoy_estimates_vacuum_weak(q_mu, e_mu, q_nu, e_nu, y0, mu, nu)
     return _ret(y1), _ret(e1)
-
-
-def _decoy_rate_eta(eta, mu, system, decoy, nu):
-    """Rate per pulse and QBER for arrays eta, mu (broadcast)."""
-    y0, ed, f = system.dark_count_prob, system.misalignment, system.ec_efficiency
-    q_mu, e_mu = coherent_gain_error(eta, mu, y0, ed)
-    q_mu, e_mu = np.asarray(q_mu), np.asarray(e_mu)
-    if decoy == "infinite":
-        y1, e1 = single_photon_yield_error(eta, y0, ed)
-    else:
-        q_nu, e_nu = coherent_gain_error(eta, nu, y0, ed)
-        y1, e1 = decoy_estimates_vacuum_weak(q_mu, e_mu, q_nu, e_nu, y0, mu, nu)
-    y1 = np.asarray(y1)
-    e1 = np.minimum(np.asarray(e1), 0.5)
-    q1 = y1 * mu * np.exp(-mu)
-    r = SIFT_FACTOR * (q1 * (1.0 - binary_entropy(e1)) - q_mu * f * binary_entropy(e_mu))
-    return np.maximum(r, 0.0), e_mu, q_mu
-
-
-def _check_decoy(decoy, nu, owner):
-    if decoy not in DECOY_METHODS:
-        raise ParameterError(f"{owner}(): decoy={decoy!r} is not allowed; use one of {DECOY_METHODS}")
-    nu = check_positive(nu, "nu", owner)
-    return decoy, nu
 
 
 def decoy_bb84_rate(distance_km, mu=None, system: QKDSystem | None = None, decoy: str = "infinite",
@@ -416,51 +243,6 @@ def decoy_bb84_rate(distance_km, mu=None, system: QKDSystem | None = None, decoy
             raise ParameterError(f"{owner}(): mu={mu!r} must exceed the weak decoy intensity nu={nu!r}")
     r, e_mu, q_mu = _decoy_rate_eta(eta, mu_arr, system, decoy, nu)
     return _ret(_normalize(r, per, system, eta, owner, q_sift=q_mu))
-
-
-_MU_GRID = np.geomspace(1e-3, 1.2, 96)
-
-
-def _optimize_mu(eta, system, decoy, nu, rate_fn=None, grid=None):
-    """Vectorized per-eta maximization of the rate over mu: log grid + golden-section refinement."""
-    eta = np.asarray(eta, dtype=np.float64)
-    flat = eta.reshape(-1)
-    grid = _MU_GRID if grid is None else grid
-    if decoy == "vacuum+weak":
-        grid = grid[grid > nu * 1.0001]
-        if grid.size == 0:
-            raise ParameterError(f"optimal_mu(): nu={nu!r} leaves no signal intensity mu > nu to optimize over")
-    if rate_fn is None:
-        def rate_fn(e, m):
-            return _decoy_rate_eta(e, m, system, decoy, nu)[0]
-    vals = rate_fn(flat[:, None], grid[None, :])
-    k = np.argmax(vals, axis=1)
-    lo = np.log(grid[np.maximum(k - 1, 0)])
-    hi = np.log(grid[np.minimum(k + 1, grid.size - 1)])
-    gr = (math.sqrt(5.0) - 1.0) / 2.0
-    a, b = lo.copy(), hi.copy()
-    c = b - gr * (b - a)
-    d = a + gr * (b - a)
-    fc = rate_fn(flat, np.exp(c))
-    fd = rate_fn(flat, np.exp(d))
-    for _ in range(40):
-        left = fc >= fd
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-        new_c = b - gr * (b - a)
-        new_d = a + gr * (b - a)
-        c_next = np.where(left, new_c, d)
-        d_next = np.where(left, c, new_d)
-        fc_next = np.where(left, rate_fn(flat, np.exp(new_c)), fd)
-        fd_next = np.where(left, fc, rate_fn(flat, np.exp(new_d)))
-        c, d, fc, fd = c_next, d_next, fc_next, fd_next
-    mu_ref = np.exp(0.5 * (a + b))
-    r_ref = rate_fn(flat, mu_ref)
-    best_grid = vals[np.arange(flat.size), k]
-    use_ref = r_ref >= best_grid
-    mu = np.where(use_ref, mu_ref, grid[k])
-    r = np.where(use_ref, r_ref, best_grid)
-    return mu.reshape(eta.shape), r.reshape(eta.shape)
 
 
 def optimal_mu(distance_km, system: QKDSystem | None = None, decoy: str = "infinite", nu: float = 0.05):
@@ -592,7 +374,7 @@ def _click_class_table(eta, m, y0, ed):
 
 def _simulate_chunk(args):
     """Simulate one chunk of pulses; pure function of its arguments (for process pools)."""
-    from ._qkd_kernels import simulate_clicks
+    from ._kernels import simulate_clicks  # numba is imported only by a Monte Carlo run
 
     n, child, eta, mus, probs, y0, ed, test_fraction = args
     rng = np.random.default_rng(child)
@@ -723,7 +505,7 @@ def _estimate_from_counts(tot, n_pulses, mu, nu, test_fraction, system):
     y0 = ratio(v["clicks"], v["pulses"], 0.0)
     e_nu = ratio(d["sifted_errors"], d["sifted"], 0.5)
     qber = ratio(s["test_errors"], s["test"], 0.5)
-    y1l, e1u = decoy_estimates_vacuum_weak(q_mu, qber, q_nu, e_nu, y0, mu, nu)
+    y1l, e1u = (float(v) for v in _decoy_estimates_vacuum_weak(q_mu, qber, q_nu, e_nu, y0, mu, nu))
     n_key = s["sifted"] - s["test"]
     h_e = float(binary_entropy(min(qber, 0.5)))
     frac_1 = ratio(y1l * mu * math.exp(-mu), q_mu, 0.0)

@@ -5,7 +5,7 @@ spread, pointing jitter, atmospheric extinction, receiver optics, extra loss; by
 ``"micius-qkd-2017"`` preset, which reproduces the downlink loss measured by Liao et al.,
 Nature 549, 43 (2017), within 2.5 dB from 645 to 1200 km). Its transmissivity times the ground
 detector efficiency is the photon transmittance ``eta`` fed to the fiber-free versions of the
-BB84 formulas in :mod:`protocols.bb84` (decoy-state GLLP by default, as in the Micius
+BB84 formulas in :mod:`protocols.qkd.bb84` (decoy-state GLLP by default, as in the Micius
 decoy-state downlink).
 
 :data:`LIAO_2017` is the ground receiver of that experiment (Xinglong, 100-MHz decoy-state
@@ -22,10 +22,9 @@ import numpy as np
 
 from qnet_core.errors import ParameterError
 
-from .bb84 import (
-    QKDSystem, _check_decoy, _check_system, _decoy_rate_eta, _optimize_mu, _rate_single_photon_eta,
-)
+from ._common import _check_decoy, _check_system, _decoy_rate_eta, _optimize_mu, _rate_single_photon_eta
 from .bounds import plob_bound
+from .system import QKDSystem
 
 __all__ = ["LIAO_2017", "SatelliteKeyRate", "satellite_key_rate"]
 
@@ -78,7 +77,7 @@ def satellite_key_rate(elevation_deg, altitude_km: float = 500.0, system: QKDSys
         ``misalignment``, ``ec_efficiency``, ``rep_rate_hz``; ``attenuation_db_per_km`` is
         ignored (no fiber). Default ``QKDSystem()``; :data:`LIAO_2017` is the Micius receiver.
     protocol : {"bb84", "bb84-decoy"}
-    decoy, nu, mu : as :func:`protocols.bb84.decoy_bb84_rate` (``mu=None`` optimizes).
+    decoy, nu, mu : as :func:`protocols.qkd.bb84.decoy_bb84_rate` (``mu=None`` optimizes).
     **link_params
         Passed to :func:`channels.free_space.satellite_downlink`: ``preset`` (default
         ``"micius-qkd-2017"``) and link parameters overriding it (apertures, wavelength,

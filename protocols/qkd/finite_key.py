@@ -18,7 +18,7 @@ attacks. Statistical fluctuations use Hoeffding's inequality; per intensity
   ``lambda_EC = f n_X h(E_X)``,
 
 where ``tau_n = sum_k p_k exp(-mu_k) mu_k**n / n!``. The observed counts are replaced by their
-expected values under the link model of :mod:`protocols.bb84` (as in the paper's simulations).
+expected values under the link model of :mod:`protocols.qkd.bb84` (as in the paper's simulations).
 No key (``l = 0``) where the bound on ``s_{X,1}`` or ``s_{Z,1}`` is not positive; ``phi_X`` is
 capped at 1/2. ``log2`` of the argument of ``gamma`` is taken as a sum of logarithms, so it does
 not overflow when ``v_{Z,1}`` vanishes (a link without errors).
@@ -48,7 +48,10 @@ import numpy as np
 from qnet_core.errors import ParameterError
 from qnet_core.metrics import binary_entropy
 
-from .bb84 import QKDSystem, _check_system, coherent_gain_error
+from ._common import _check_system, _coherent_gain_error, _distances
+from .bounds import fiber_transmissivity, plob_bound
+from .curve import KeyRateCurve
+from .system import QKDSystem
 
 __all__ = ["FiniteKeyResult", "finite_key_length", "finite_key_rate", "finite_key_curve"]
 
@@ -103,7 +106,7 @@ def _key_terms(eta, system, mu1, mu2, mu3, p1, p2, p_x, eps_sec, eps_cor, n_puls
                                                        for v in (mu1, mu2, mu3, p1, p2, p_x)))
     mus = np.stack([mu1, mu2, mu3])
     ps = np.stack([p1, p2, 1.0 - p1 - p2])
-    q, e = coherent_gain_error(eta, mus, y0, ed)
+    q, e = _coherent_gain_error(eta, mus, y0, ed)
     ln = math.log(21.0 / eps_sec)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         n = (n_x / (p_x**2 * np.sum(ps * q, axis=0)) if n_pulses is None
@@ -202,7 +205,7 @@ def finite_key_length(distance_km: float, n_pulses: float, system: QKDSystem | N
     Notes
     -----
     Lim, Curty, Walenta, Xu, Zbinden, PRA 89, 022307 (2014), Eqs. (1)-(5), with the expected
-    counts of the link model of :mod:`protocols.bb84`.
+    counts of the link model of :mod:`protocols.qkd.bb84`.
 
     Examples
     --------
@@ -408,9 +411,6 @@ def finite_key_curve(distance_km, n_pulses: float, system: QKDSystem | None = No
     >>> bool(c.key_rate_per_pulse[0] > 0), float(c.key_rate_per_pulse[1])
     (True, 0.0)
     """
-    from .bounds import fiber_transmissivity, plob_bound
-    from .keyrate import KeyRateCurve, _distances
-
     owner = "finite_key_curve"
     system = _check_system(system, owner)
     d = _distances(distance_km, owner)

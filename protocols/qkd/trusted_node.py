@@ -15,8 +15,9 @@ import numpy as np
 
 from qnet_core.errors import ParameterError
 
-from .bb84 import QKDSystem, _check_system, bb84_single_photon_rate, optimal_mu
-from .bbm92 import bbm92_optimal_pair_number
+from ._common import (_bbm92_etas, _check_decoy, _check_system, _optimize_mu, _optimize_pair_number,
+                      _rate_single_photon_eta)
+from .system import QKDSystem
 
 __all__ = ["TrustedNodeResult", "trusted_node_chain", "equal_links", "LINK_PROTOCOLS"]
 
@@ -76,10 +77,10 @@ def equal_links(total_km: float, max_link_km: float) -> tuple:
 def _link_rates_per_pulse(lengths, system, protocol, decoy, nu):
     d = np.asarray(lengths, dtype=np.float64)
     if protocol == "bb84":
-        return np.asarray(bb84_single_photon_rate(d, system))
+        return _rate_single_photon_eta(system.transmittance(d), system)[0]
     if protocol == "bb84-decoy":
-        return np.asarray(optimal_mu(d, system, decoy=decoy, nu=nu)[1])
-    return np.asarray(bbm92_optimal_pair_number(d, system)[1])
+        return _optimize_mu(system.transmittance(d), system, decoy, nu)[1]
+    return _optimize_pair_number(*_bbm92_etas(d, system, 0.5), system)[1]
 
 
 def trusted_node_chain(link_lengths_km, system: QKDSystem | None = None, protocol: str = "bb84-decoy",
@@ -94,7 +95,7 @@ def trusted_node_chain(link_lengths_km, system: QKDSystem | None = None, protoco
         Hardware used on every link (ignored when ``systems`` is given).
     protocol : {"bb84", "bb84-decoy", "bbm92"}
         What every link runs; intensities / pair numbers are optimized per link.
-    decoy, nu : see :func:`protocols.bb84.decoy_bb84_rate`.
+    decoy, nu : see :func:`protocols.qkd.bb84.decoy_bb84_rate`.
     systems : sequence of QKDSystem, optional
         One system per link (e.g. different detectors or rep rates).
 
@@ -117,6 +118,8 @@ def trusted_node_chain(link_lengths_km, system: QKDSystem | None = None, protoco
         raise ParameterError(f"{owner}(): link_lengths_km={link_lengths_km!r} must all be finite and >= 0")
     if protocol not in LINK_PROTOCOLS:
         raise ParameterError(f"{owner}(): protocol={protocol!r} is not allowed; use one of {LINK_PROTOCOLS}")
+    if protocol == "bb84-decoy":
+        decoy, nu = _check_decoy(decoy, nu, owner)
     if systems is None:
         system = _check_system(system, owner)
         per_pulse = _link_rates_per_pulse(lengths, system, protocol, decoy, nu)
