@@ -21,7 +21,6 @@ References
         ||U.U^dag - V.V^dag|| = 2 sqrt(1 - dist(0, numerical range of U^dag V)**2).
 """
 
-import doctest
 import math
 
 import numpy as np
@@ -32,7 +31,6 @@ from scipy.optimize import minimize
 import qnet_core as qc
 from channels import (Channel, amplitude_damping, bit_flip, depolarizing, generalized_amplitude_damping,
                       pauli_channel, phase_flip, rotation_error)
-from channels import metrics as cm
 from channels.metrics import (DiamondNormBounds, average_gate_fidelity, diamond_norm, diamond_norm_bounds,
                               process_fidelity, unitarity)
 from qnet_core.errors import ChannelError, DimensionError, ParameterError
@@ -347,11 +345,6 @@ def test_bounds_result_type():
     assert isinstance(b, DiamondNormBounds) and b.method == "pauli" and b.value == b.lower == b.upper
     with pytest.raises(AttributeError):
         b.lower = 0.0
-
-
-def test_docstring_examples():
-    result = doctest.testmod(cm, optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
-    assert result.attempted > 0 and result.failed == 0
 
 
 # ------------------------------------------------------------------------- bad input
