@@ -31,7 +31,7 @@ import numpy as np
 from qnet_core.errors import ChannelError, DimensionError, ParameterError
 from qnet_core.gates import PAULIS
 from qnet_core.ops import OperationSequence, kraus_to_superoperator
-from qnet_core.validation import as_density_matrix, as_kraus, check_targets, check_unitary
+from qnet_core.validation import as_kraus, as_states, check_targets, check_unitary, validate_mode
 
 __all__ = ["Channel", "pauli_basis"]
 
@@ -353,18 +353,22 @@ class Channel:
         return f"Channel(num_qubits={self.num_qubits}, num_kraus={self.num_kraus}{lab})"
 
     # ------------------------------------------------------------------ action
-    def apply(self, rho, targets=None, validate: bool = True, out: np.ndarray | None = None) -> np.ndarray:
+    def apply(self, rho, targets=None, validate: bool | str = True, out: np.ndarray | None = None) -> np.ndarray:
         """Apply the channel to ``targets`` of a state or batch ``(..., 2**n, 2**n)``.
 
         Parameters
         ----------
         rho : array_like, shape (..., 2**n, 2**n)
-            State or batch of states (n >= m).
+            State or batch of states (n >= m), any strides; a batch broadcast along an axis
+            (stride 0) is computed once per distinct state.
         targets : sequence of int, optional
             The m distinct qubits acted on, ``targets[0]`` = most significant bit of the
             channel's index; default ``range(m)``.
-        validate : bool, default True
-            Check that ``rho`` is a density matrix and the targets are valid.
+        validate : bool or "full", default True
+            Check that ``rho`` is a density matrix: compiled one-pass checks (finite,
+            Hermitian, unit trace, positive semidefinite), run in the same pass as the channel
+            for registers of up to three qubits; "full" uses eigenvalues; False skips them.
+            Targets are always checked.
         out : numpy.ndarray, optional
             Preallocated C-contiguous complex128 output of the same shape (hot loops).
 
@@ -385,7 +389,8 @@ class Channel:
         >>> ch.apply(qc.basis_state("00"), [1]).real[1, 1]
         np.float64(1.0)
         """
-        arr, n = as_density_matrix(rho, owner="Channel.apply", validate=validate)
+        mode = validate_mode(validate, "Channel.apply")
+        arr, n = as_states(rho, owner="Channel.apply")
         m = self.num_qubits
         if targets is None:
             if n < m:
@@ -402,6 +407,6 @@ class Channel:
             if len(self._seq_cache) >= _MAX_CACHED_SEQUENCES:
                 self._seq_cache.clear()
             self._seq_cache[key] = seq
-        return seq.apply(arr, validate=False, out=out)
+        return seq._apply_states(arr, mode, out, "Channel.apply")
 
     __call__ = apply

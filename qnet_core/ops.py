@@ -12,13 +12,15 @@ superoperator with nnz non-zero entries, never O(8**n).
 
 from __future__ import annotations
 
+import numbers
 from functools import lru_cache
 
 import numpy as np
 
-from . import _kernels
-from .errors import DimensionError, QubitIndexError
-from .validation import as_density_matrix, as_kraus, as_square_operator, check_targets, check_unitary
+from . import _checks, _kernels
+from .errors import ChannelError, DimensionError, QubitIndexError
+from .validation import (DEFAULT_ATOL, as_density_matrix, as_kraus, as_square_operator, as_states, check_states,
+                         check_states_reference, check_targets, check_unitary, unique_states, validate_mode)
 
 __all__ = [
     "apply_unitary",
@@ -40,6 +42,9 @@ _SPARSE_EPS = 1e-15
 _CSR_MAX_QUBITS = 3
 # Fewer states than this, each of at least 6 qubits: thread over block rows instead of the batch.
 _ROWS_PARALLEL_MAX_BATCH = 8
+# Operation sequences built by apply_kraus / apply_unitary / apply_superoperator, by operator bytes.
+_SEQ_CACHE: dict = {}
+_SEQ_CACHE_SIZE = 128
 
 
 def _bit_offsets(n: int, qubits) -> np.ndarray:
@@ -69,6 +74,20 @@ def num_qubits(rho) -> int:
     if d < 1 or d & (d - 1):
         raise DimensionError(f"num_qubits(): dimension {d} is not a power of two")
     return d.bit_length() - 1
+
+
+def _targets_or_empty(qubits, n: int, name: str, owner: str) -> tuple[int, ...]:
+    """Like :func:`check_targets`, but an empty sequence is allowed and gives ``()``."""
+    if not isinstance(qubits, (numbers.Integral, np.integer, str, bytes)):
+        try:
+            seq = tuple(qubits)
+        except TypeError:
+            seq = None
+        if seq is not None and len(seq) == 0:
+            return ()
+        if seq is not None:
+            qubits = seq
+    return check_targets(qubits, n, name=name, owner=owner)
 
 
 def _flatten_batch(arr: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
@@ -133,6 +152,38 @@ def _try_fuse(n: int, first, second):
     return F, union
 
 
+def _fill_broadcast(out: np.ndarray, small: np.ndarray) -> None:
+    """``out[...] = small`` broadcast; one distinct state is written by a compiled (threaded) fill."""
+    if small.size != small.shape[-1] * small.shape[-2]:
+        np.copyto(out, small)
+        return
+    out2 = out.reshape(-1, small.size)
+    row = small.reshape(-1)
+    if out.size >= _kernels.PARALLEL_MIN_ENTRIES:
+        _kernels.run_split(lambda lo, hi: _kernels.fill_rows(row, out2, lo, hi), out2.shape[0])
+    else:
+        _kernels.fill_rows(row, out2, 0, out2.shape[0])
+
+
+def _whole_register(full: np.ndarray) -> tuple:
+    """Kernel arguments for a superoperator on the whole register (see ``_kernels.apply_whole``).
+
+    Entries below ``_SPARSE_EPS`` are dropped. Two-qubit registers also get the dense
+    transposed real and imaginary parts the 4 x 4 kernel uses.
+    """
+    keep = np.abs(full) > _SPARSE_EPS
+    oi, ii = np.nonzero(keep)  # row-major order: CSR order
+    rowptr = np.concatenate([[0], np.cumsum(keep.sum(axis=1))]).astype(np.int64)
+    vals = full[oi, ii]
+    if full.shape[0] == 16:
+        dense = np.where(keep, full, 0.0)
+        s_re, s_im = np.ascontiguousarray(dense.real.T), np.ascontiguousarray(dense.imag.T)
+    else:
+        s_re = s_im = np.zeros((0, 0))
+    return (s_re, s_im, rowptr, ii.astype(np.int64), np.ascontiguousarray(vals.real),
+            np.ascontiguousarray(vals.imag), not bool(np.any(vals.imag)))
+
+
 def _push_sparse(groups: list, n: int, S: np.ndarray, t: tuple) -> None:
     m = len(t)
     base, offs = _index_maps(n, t)
@@ -159,7 +210,8 @@ class OperationSequence:
     steps : sequence of (array_like, sequence of int)
         Kraus operators and ordered target qubits, applied first to last.
     validate : bool, default True
-        Check that each Kraus set is trace preserving and targets are valid.
+        Check that each Kraus set is trace preserving and targets are valid. (The states are
+        checked by :meth:`apply` and :meth:`expectation`, by their own ``validate``.)
 
     Examples
     --------
@@ -210,18 +262,32 @@ class OperationSequence:
             else:
                 _push_sparse(groups, n, *pending)
                 pending = (S, t)
+        self._compile(groups, pending)
+
+    @classmethod
+    def _from_superoperator(cls, num_qubits: int, S: np.ndarray, targets: tuple) -> "OperationSequence":
+        """One-step sequence from a checked superoperator ``S`` on ``targets`` (no Kraus form kept)."""
+        seq = object.__new__(cls)
+        seq.num_qubits = int(num_qubits)
+        seq._pending_log = [(S, targets)]
+        seq._steps = None  # no Kraus operators: adjoint_observable is not available
+        seq._adj_cache = None
+        seq._compile([], (S, targets))
+        return seq
+
+    def _compile(self, groups: list, pending) -> None:
+        """Pack the kernel groups; small registers fold everything into one superoperator."""
+        n = self.num_qubits
         if pending is not None:
             _push_sparse(groups, n, *pending)
-        if n <= _CSR_MAX_QUBITS and len(groups) == 1 and groups[0][0] == "sparse":
-            # Small register: fold the whole sequence into one superoperator on vec(rho)
-            # and apply it as a sparse (COO) matrix-vector product per state.
+        if n <= _CSR_MAX_QUBITS and all(kind == "sparse" for kind, _ in groups) and len(groups) <= 1:
+            # Small register: fold the whole sequence into one superoperator on vec(rho), applied
+            # (and each state checked) in one compiled pass per state.
             full = np.eye(1 << (2 * n), dtype=np.complex128)
             allq = tuple(range(n))
             for S, t in self._pending_log:
                 full = _embed_superop(S, t, allq) @ full
-            oi, ii = np.nonzero(np.abs(full) > _SPARSE_EPS)
-            self._groups = [("coo", (oi.astype(np.int64), ii.astype(np.int64),
-                                     np.ascontiguousarray(full[oi, ii])))]
+            self._groups = [("whole", _whole_register(full))]
             return
         # Pre-pack each sparse group into flat arrays for the kernel.
         packed = []
@@ -248,13 +314,8 @@ class OperationSequence:
         for g, (kind, payload) in enumerate(self._groups):
             last = g == len(self._groups) - 1
             out = out_final if (last and out_final is not None) else np.empty_like(cur)
-            if kind == "coo":
-                c2 = cur.reshape(cur.shape[0], -1)
-                o2 = out.reshape(out.shape[0], -1)
-                if cur.size >= _kernels.PARALLEL_MIN_ENTRIES:
-                    _kernels.apply_coo_parallel(c2, o2, *payload, _kernels.num_chunks(c2.shape[0]))
-                else:
-                    _kernels.apply_coo_serial(c2, o2, *payload)
+            if kind == "whole":
+                self._run_whole(cur, out, False, DEFAULT_ATOL)
             elif kind == "sparse" and cur.shape[0] < _ROWS_PARALLEL_MAX_BATCH and cur.shape[-1] >= 64:
                 out[...] = cur
                 vals, oidx, iidx, op_start, base_all, base_start, offs_all, offs_start, dims, _ = payload
@@ -293,18 +354,24 @@ class OperationSequence:
         seq = OperationSequence(self.num_qubits, adj, validate=False)
         return seq._apply_flat(np.ascontiguousarray(O[None]))[0]
 
-    def expectation(self, rho, observable, validate: bool = True):
+    def expectation(self, rho, observable, validate: bool | str = True):
         """``tr(O E(rho))`` for every state in the batch, without materializing ``E(rho)``.
 
         Parameters
         ----------
         rho : array_like, shape (..., 2**n, 2**n)
+            Any strides; a batch broadcast along an axis (stride 0) is computed once per
+            distinct state.
         observable : array_like, shape (2**n, 2**n)
             Hermitian observable O (e.g. a projector ``|psi><psi|`` for a fidelity).
+        validate : bool or "full", default True
+            Check the states: compiled checks in the same pass as the trace products
+            (True), with eigenvalues ("full") or not at all (False).
 
         Returns
         -------
-        numpy.ndarray of float, shape (...) (real part; exact for Hermitian O)
+        numpy.ndarray of float, shape (...) (real part; exact for Hermitian O), or a float
+        for a single state
 
         Examples
         --------
@@ -314,62 +381,126 @@ class OperationSequence:
         >>> round(float(seq.expectation(qc.bell_state("psi+"), qc.bell_state("phi+"))), 12)
         1.0
         """
-        arr, n = as_density_matrix(rho, owner="OperationSequence.expectation", validate=validate)
-        if n != self.num_qubits:
-            raise DimensionError(
-                f"OperationSequence.expectation(): state has {n} qubits but the sequence was built for {self.num_qubits}"
-            )
+        owner = "OperationSequence.expectation"
+        mode = validate_mode(validate, owner)
+        arr, n = self._states(rho, owner)
         O = np.ascontiguousarray(observable, dtype=np.complex128)
         key = O.tobytes()
         if self._adj_cache is not None and self._adj_cache[0] == key:
-            W = self._adj_cache[1]
+            w = self._adj_cache[1]
         else:
             W = self.adjoint_observable(O)
-            self._adj_cache = (key, W)
-        flat, batch = _flatten_batch(arr)
-        w = np.ascontiguousarray(W.T).reshape(-1)  # tr(W rho) = sum_ij W_ji rho_ij
-        rho2 = np.ascontiguousarray(flat).reshape(flat.shape[0], -1)
-        if rho2.size >= _kernels.PARALLEL_MIN_ENTRIES:
-            out = _kernels.trace_products_parallel(rho2, w)
-        else:
-            out = _kernels.trace_products(rho2, w)
-        return out.reshape(batch) if batch else float(out[0])
+            w = np.ascontiguousarray(W.T).reshape(-1)  # tr(W rho) = sum_ij W_ji rho_ij
+            self._adj_cache = (key, w)
+        if mode == "full":
+            check_states(arr, owner=owner, validate="full")
+        batch = arr.shape[:-2]
+        u = unique_states(arr)
+        d = arr.shape[-1]
+        flat = u.reshape((-1, d, d))
+        res = np.empty(flat.shape[0], dtype=np.float64)
+        if flat.shape[0]:
+            check = mode is True
+            tol = _checks.positivity_tolerance(DEFAULT_ATOL, d)
+            if flat.size >= _kernels.PARALLEL_MIN_ENTRIES:
+                bad = _kernels.run_split(
+                    lambda lo, hi: _kernels.trace_products(flat, w, res, lo, hi, check, DEFAULT_ATOL, tol),
+                    flat.shape[0])
+            else:
+                bad = _kernels.trace_products(flat, w, res, 0, flat.shape[0], check, DEFAULT_ATOL, tol)
+            if bad >= 0:
+                check_states_reference(u, owner=owner)
+        if not batch:
+            return float(res[0])
+        res = res.reshape(u.shape[:-2])
+        return res if u is arr else np.broadcast_to(res, batch).copy()
 
-    def apply(self, rho, validate: bool = True, out: np.ndarray | None = None) -> np.ndarray:
+    def apply(self, rho, validate: bool | str = True, out: np.ndarray | None = None) -> np.ndarray:
         """Apply the sequence to a state or batch ``(..., 2**n, 2**n)``.
 
         Parameters
         ----------
         rho : array_like, shape (..., 2**n, 2**n)
-        validate : bool, default True
+            Any strides (read in place, not copied); a batch broadcast along an axis (stride
+            0) is computed once per distinct state and the result filled in.
+        validate : bool or "full", default True
+            Check the states. True: compiled checks (finite, Hermitian, unit trace, positive
+            semidefinite) in the same pass that applies the sequence, for registers of up to
+            three qubits; "full": the eigenvalue reference; False: none.
         out : numpy.ndarray, optional
             A preallocated C-contiguous complex128 array of the same shape to write the
             result into (saves the allocation in hot loops); it must not overlap ``rho``.
 
         Returns
         -------
-        numpy.ndarray (``out`` if given)
+        numpy.ndarray, complex128, C-contiguous, writeable, shape of ``rho`` (``out`` if given)
+
+        Raises
+        ------
+        DimensionError
+            ``rho`` or ``out`` has the wrong shape, or ``out`` overlaps ``rho``.
+        StateError
+            A state is not a density matrix (the message gives its batch index).
         """
-        arr, n = as_density_matrix(rho, owner="OperationSequence.apply", validate=validate)
+        owner = "OperationSequence.apply"
+        mode = validate_mode(validate, owner)
+        arr, _ = self._states(rho, owner)
+        return self._apply_states(arr, mode, out, owner)
+
+    def _states(self, rho, owner: str) -> tuple[np.ndarray, int]:
+        """States as complex128 of any strides, with the register size this sequence acts on."""
+        arr, n = as_states(rho, owner=owner)
         if n != self.num_qubits:
             raise DimensionError(
-                f"OperationSequence.apply(): state has {n} qubits but the sequence was built for {self.num_qubits}"
+                f"{owner}(): state has {n} qubits but the sequence was built for {self.num_qubits}"
             )
-        flat, batch = _flatten_batch(arr)
-        out_flat = None
+        return arr, n
+
+    def _apply_states(self, arr: np.ndarray, mode, out: np.ndarray | None, owner: str) -> np.ndarray:
+        """Apply to complex128 states ``arr`` (shape-checked, any strides), checking them per ``mode``."""
         if out is not None:
             if (not isinstance(out, np.ndarray) or out.shape != arr.shape or out.dtype != np.complex128
-                    or not out.flags.c_contiguous):
+                    or not out.flags.c_contiguous or not out.flags.writeable):
                 raise DimensionError(
-                    f"OperationSequence.apply(): out must be a C-contiguous complex128 array of shape {arr.shape}"
+                    f"{owner}(): out must be a writeable C-contiguous complex128 array of shape {arr.shape}"
                 )
             if np.shares_memory(out, arr):
-                raise DimensionError("OperationSequence.apply(): out must not overlap the input states")
-            out_flat = out.reshape(flat.shape)
-        if flat.shape[0] == 0:
-            return arr.copy() if out is None else out
-        res = self._apply_flat(np.ascontiguousarray(flat), out_flat)
-        return out if out is not None else res.reshape(arr.shape)
+                raise DimensionError(f"{owner}(): out must not overlap the input states")
+        if mode == "full":
+            check_states(arr, owner=owner, validate="full")
+            mode = False  # checked
+        res = out if out is not None else np.empty(arr.shape, dtype=np.complex128)
+        if arr.size == 0:
+            return res
+        u = unique_states(arr)
+        if u is not arr:  # broadcast batch: each distinct state once, then fill
+            _fill_broadcast(res, self._apply_states(u, mode, None, owner))
+            return res
+        d = arr.shape[-1]
+        flat = arr.reshape((-1, d, d))
+        res_flat = res.reshape(flat.shape)
+        if self._groups and self._groups[0][0] == "whole":
+            if self._run_whole(flat, res_flat, mode is True, DEFAULT_ATOL) >= 0:
+                check_states_reference(arr, owner=owner)
+            return res
+        if mode is True:
+            check_states(arr, owner=owner)
+        if self._groups:
+            self._apply_flat(np.ascontiguousarray(flat), res_flat)
+        else:
+            res_flat[...] = flat
+        return res
+
+    def _run_whole(self, flat: np.ndarray, out: np.ndarray, check: bool, atol: float) -> int:
+        """Whole-register kernel on ``flat`` ``(B, D, D)`` (any strides) into C-contiguous ``out``."""
+        payload = self._groups[0][1]
+        B, d = flat.shape[0], flat.shape[-1]
+        out2 = out.reshape(B, d * d)
+        tol = _checks.positivity_tolerance(atol, d)
+        if flat.size >= _kernels.PARALLEL_MIN_ENTRIES:
+            return _kernels.run_split(
+                lambda lo, hi: _kernels.apply_whole(flat, out2, lo, hi, *payload, check, atol, tol), B)
+        return _kernels.apply_whole(flat, out2, 0, B, *payload, check, atol, tol)
 
 
 def apply_kraus(rho, kraus, targets, validate: bool = True) -> np.ndarray:
@@ -384,13 +515,19 @@ def apply_kraus(rho, kraus, targets, validate: bool = True) -> np.ndarray:
     targets : sequence of int
         The m distinct qubits acted on, in the operator's tensor order
         (``targets[0]`` is the most significant bit of the operator's index).
-    validate : bool, default True
-        Check the state, the targets and trace preservation. Hot loops that already
-        validated may pass False.
+    validate : bool or "full", default True
+        Check the targets, trace preservation and the states (compiled one-pass checks, in
+        the same pass as the channel for up to three qubits; "full" adds eigenvalues). Hot
+        loops that already validated may pass False.
 
     Returns
     -------
     numpy.ndarray, shape (..., 2**n, 2**n)
+
+    Notes
+    -----
+    The compiled :class:`OperationSequence` of each ``(kraus, targets, n)`` is cached, so
+    repeated calls with the same operators skip the setup.
 
     Examples
     --------
@@ -399,14 +536,17 @@ def apply_kraus(rho, kraus, targets, validate: bool = True) -> np.ndarray:
     >>> np.round(qc.apply_kraus(qc.bell_state("phi+"), K, [0]).real, 2)[0]
     array([0.5, 0. , 0. , 0. ])
     """
-    arr, n = as_density_matrix(rho, owner="apply_kraus", validate=validate)
-    return OperationSequence(n, [(kraus, targets)], validate=validate, _owner="apply_kraus").apply(arr, validate=False)
+    mode = validate_mode(validate, "apply_kraus")
+    arr, n = as_states(rho, owner="apply_kraus")
+    seq = _cached_sequence("apply_kraus", n, kraus, targets, mode)
+    return seq._apply_states(arr, mode, None, "apply_kraus")
 
 
 def apply_unitary(rho, U, targets, validate: bool = True) -> np.ndarray:
     """Apply ``rho -> U rho U^dag`` with an m-qubit unitary ``U`` on ``targets``.
 
-    See :func:`apply_kraus` for shapes and the target-order convention.
+    See :func:`apply_kraus` for shapes, the target-order convention and ``validate`` (which
+    here also checks that ``U`` is unitary).
 
     Examples
     --------
@@ -416,9 +556,10 @@ def apply_unitary(rho, U, targets, validate: bool = True) -> np.ndarray:
     >>> round(qc.fidelity(rho, qc.bell_state("phi+")), 12)
     1.0
     """
-    arr, n = as_density_matrix(rho, owner="apply_unitary", validate=validate)
-    U, m = check_unitary(U, owner="apply_unitary", validate=validate)
-    return OperationSequence(n, [(U[None], targets)], validate=False, _owner="apply_unitary").apply(arr, validate=False)
+    mode = validate_mode(validate, "apply_unitary")
+    arr, n = as_states(rho, owner="apply_unitary")
+    seq = _cached_sequence("apply_unitary", n, U, targets, mode)
+    return seq._apply_states(arr, mode, None, "apply_unitary")
 
 
 def apply_superoperator(rho, S, targets, validate: bool = True) -> np.ndarray:
@@ -426,9 +567,17 @@ def apply_superoperator(rho, S, targets, validate: bool = True) -> np.ndarray:
 
     ``vec(rho_sub)[i * 2**m + j] = rho_sub[i, j]``; the map is applied as given (it is
     checked to be trace preserving when ``validate``; complete positivity is the caller's
-    business, e.g. via ``channels.Channel.from_superoperator``).
+    business, e.g. via ``channels.Channel.from_superoperator``). ``validate`` checks the
+    states as in :func:`apply_kraus` (True, "full" or False).
     """
-    arr, n = as_density_matrix(rho, owner="apply_superoperator", validate=validate)
+    mode = validate_mode(validate, "apply_superoperator")
+    arr, n = as_states(rho, owner="apply_superoperator")
+    seq = _cached_sequence("apply_superoperator", n, S, targets, mode)
+    return seq._apply_states(arr, mode, None, "apply_superoperator")
+
+
+def _checked_superoperator(S, n: int, targets, validate) -> tuple[np.ndarray, tuple[int, ...]]:
+    """``S`` as complex128 ``(4**m, 4**m)`` with checked targets (and trace preservation)."""
     S = np.ascontiguousarray(S, dtype=np.complex128)
     if S.ndim != 2 or S.shape[0] != S.shape[1] or S.shape[0] < 4:
         raise DimensionError(f"apply_superoperator(): S has shape {S.shape}; expected (4**m, 4**m)")
@@ -443,24 +592,42 @@ def apply_superoperator(rho, S, targets, validate: bool = True) -> np.ndarray:
         tp = S.reshape(d, d, d, d)[np.arange(d), np.arange(d)].sum(axis=0)
         dev = float(np.max(np.abs(tp - np.eye(d))))
         if dev > 1e-10 * d:
-            from .errors import ChannelError
             raise ChannelError(
                 f"apply_superoperator(): S is not trace preserving (max deviation {dev:.3g})"
             )
-    base, offs = _index_maps(n, t)
-    oi, ii = np.nonzero(np.abs(S) > _SPARSE_EPS)
-    payload = (S[oi, ii].astype(np.complex128), oi.astype(np.int64), ii.astype(np.int64),
-               np.array([0, len(oi)], dtype=np.int64), base.astype(np.int64),
-               np.array([0, len(base)], dtype=np.int64), offs.astype(np.int64),
-               np.array([0, len(offs)], dtype=np.int64), np.array([d], dtype=np.int64), d * d)
-    flat, _ = _flatten_batch(arr)
-    out = np.empty_like(flat)
-    if flat.shape[0]:
-        if flat.size >= _kernels.PARALLEL_MIN_ENTRIES:
-            _kernels.apply_superops_parallel(flat, out, *payload, _kernels.num_chunks(flat.shape[0]))
-        else:
-            _kernels.apply_superops_serial(flat, out, *payload)
-    return out.reshape(arr.shape)
+    return S, t
+
+
+def _cached_sequence(owner: str, n: int, op, targets, mode) -> "OperationSequence":
+    """The compiled one-step sequence of ``apply_kraus`` / ``apply_unitary`` / ``apply_superoperator``.
+
+    Cached by the operator's bytes, the targets, n and whether the operator was checked, so
+    a cache hit skips the operator checks it already passed. Targets that are not plain
+    integers are never cached (they go through the checks and their messages every time).
+    """
+    key = None
+    a = op if isinstance(op, np.ndarray) else np.asarray(op)
+    if isinstance(targets, (numbers.Integral, np.integer)) and not isinstance(targets, bool):
+        targets = (int(targets),)
+    if (a.dtype.kind in "biufc" and isinstance(targets, (tuple, list))
+            and all(isinstance(q, (int, np.integer)) and not isinstance(q, bool) for q in targets)):
+        key = (owner, n, tuple(int(q) for q in targets), a.dtype.str, a.shape, a.tobytes(), bool(mode))
+        seq = _SEQ_CACHE.get(key)
+        if seq is not None:
+            return seq
+    if owner == "apply_kraus":
+        seq = OperationSequence(n, [(a, targets)], validate=bool(mode), _owner=owner)
+    elif owner == "apply_unitary":
+        U, _ = check_unitary(a, owner=owner, validate=bool(mode))
+        seq = OperationSequence(n, [(U[None], targets)], validate=False, _owner=owner)
+    else:
+        S, t = _checked_superoperator(a, n, targets, bool(mode))
+        seq = OperationSequence._from_superoperator(n, S, t)
+    if key is not None:
+        if len(_SEQ_CACHE) >= _SEQ_CACHE_SIZE:
+            _SEQ_CACHE.pop(next(iter(_SEQ_CACHE)))
+        _SEQ_CACHE[key] = seq
+    return seq
 
 
 def partial_trace(rho, keep, validate: bool = True) -> np.ndarray:
@@ -470,11 +637,21 @@ def partial_trace(rho, keep, validate: bool = True) -> np.ndarray:
     ----------
     rho : array_like, shape (..., 2**n, 2**n)
     keep : sequence of int
-        Distinct qubits to keep (at least one).
+        Distinct qubits to keep, in ``0..n-1``. An empty sequence traces out every qubit.
+    validate : bool or "full", default True
+        Check that ``rho`` is a density matrix (batch); see :func:`qnet_core.validation.as_density_matrix`.
 
     Returns
     -------
     numpy.ndarray, shape (..., 2**k, 2**k) with k = len(keep)
+        For ``keep=[]`` this is the trace of each state as a ``(..., 1, 1)`` array (a
+        density matrix of zero qubits), so that ``partial_trace(partial_trace(rho, a), [])``
+        and ``partial_trace(rho, [])`` agree for every ``a``.
+
+    Raises
+    ------
+    QubitIndexError
+        ``keep`` has an index outside ``0..n-1``, a repeated index or a non-integer.
 
     Examples
     --------
@@ -482,9 +659,11 @@ def partial_trace(rho, keep, validate: bool = True) -> np.ndarray:
     >>> qc.partial_trace(qc.bell_state("phi+"), [1]).real
     array([[0.5, 0. ],
            [0. , 0.5]])
+    >>> qc.partial_trace(qc.bell_state("phi+"), []).real
+    array([[1.]])
     """
     arr, n = as_density_matrix(rho, owner="partial_trace", validate=validate)
-    k = check_targets(keep, n, name="keep", owner="partial_trace")
+    k = _targets_or_empty(keep, n, name="keep", owner="partial_trace")
     traced = tuple(q for q in range(n) if q not in k)
     base_keep = _index_maps(n, k)[1]  # offs of the kept qubits in keep order
     offs_tr = _index_maps(n, traced)[1] if traced else np.zeros(1, dtype=np.int64)
@@ -496,14 +675,41 @@ def partial_trace(rho, keep, validate: bool = True) -> np.ndarray:
 def partial_transpose(rho, qubits, validate: bool = True) -> np.ndarray:
     """Transpose the given qubits' indices (the Peres partial transpose).
 
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+    qubits : sequence of int
+        Distinct qubits to transpose, in ``0..n-1``. An empty sequence transposes nothing
+        and returns a copy of ``rho``; all n qubits give the full transpose.
+    validate : bool or "full", default True
+        Check that ``rho`` is a density matrix (batch); see :func:`qnet_core.validation.as_density_matrix`.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (..., 2**n, 2**n)
+
+    Raises
+    ------
+    QubitIndexError
+        ``qubits`` has an index outside ``0..n-1``, a repeated index or a non-integer.
+
+    Notes
+    -----
+    A. Peres, PRL 77, 1413 (1996). The result is Hermitian with unit trace but may have
+    negative eigenvalues (that is the point), so it is not validated as a state.
+
     Examples
     --------
     >>> import numpy as np, qnet_core as qc
     >>> round(float(np.linalg.eigvalsh(qc.partial_transpose(qc.bell_state("phi+"), [1])).min()), 12)
     -0.5
+    >>> bool(np.array_equal(qc.partial_transpose(qc.bell_state(), []), qc.bell_state()))
+    True
     """
     arr, n = as_density_matrix(rho, owner="partial_transpose", validate=validate)
-    qs = check_targets(qubits, n, name="qubits", owner="partial_transpose")
+    qs = _targets_or_empty(qubits, n, name="qubits", owner="partial_transpose")
+    if not qs:
+        return arr.copy()
     batch = arr.shape[:-2]
     nb = len(batch)
     t = arr.reshape(batch + (2,) * (2 * n))

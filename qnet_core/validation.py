@@ -1,9 +1,23 @@
 """Input validation at the public boundary.
 
-Kernels never check their inputs; public functions call these helpers once and then
-hand plain contiguous arrays to the kernels. Every failure raises a
-:class:`~qnet_core.errors.QnetError` subclass whose message names the function, the
-argument, the offending value and what is allowed.
+Kernels never raise for user input; public functions call these helpers once. Every failure
+raises a :class:`~qnet_core.errors.QnetError` subclass whose message names the function, the
+argument, the offending value and what is allowed (and, for a batch, the index of the
+offending state).
+
+Density matrices are checked at one of three levels, the ``validate`` argument of every
+public function that takes states:
+
+* ``True`` (default): the compiled one-pass checks of :mod:`qnet_core._checks` (finite,
+  Hermitian, unit trace and positive semidefinite, the last by an ``LDL^dag`` factorization
+  up to four qubits and by O(D**2) necessary conditions above), no eigenvalue decomposition;
+* ``"full"``: the plain-numpy reference, with an eigenvalue decomposition of every state
+  (what :mod:`qnet_core.testing` asserts);
+* ``False``: shapes and dtype only, for hot loops whose states are known to be valid.
+
+When the compiled check rejects a batch, the reference decides and writes the message, so
+both levels agree away from the tolerance boundary and give the same messages. A batch
+broadcast along an axis (stride 0) is checked once per distinct state.
 """
 
 from __future__ import annotations
@@ -13,6 +27,7 @@ import numbers
 
 import numpy as np
 
+from . import _checks, _kernels
 from .errors import ChannelError, DimensionError, ParameterError, QubitIndexError, StateError
 
 __all__ = [
@@ -23,6 +38,11 @@ __all__ = [
     "check_finite",
     "num_qubits_of_dim",
     "as_density_matrix",
+    "as_states",
+    "check_states",
+    "check_states_reference",
+    "unique_states",
+    "validate_mode",
     "as_square_operator",
     "as_ket",
     "check_targets",
@@ -121,44 +141,151 @@ def as_square_operator(x, name: str = "rho", owner: str = "") -> tuple[np.ndarra
     return arr, n
 
 
-def as_density_matrix(rho, name: str = "rho", owner: str = "", validate: bool = True,
-                      atol: float = DEFAULT_ATOL) -> tuple[np.ndarray, int]:
-    """Coerce ``rho`` to a complex128 array ``(..., 2**n, 2**n)`` and check it is a state.
+def validate_mode(validate, owner: str = "") -> bool | str:
+    """Normalize a ``validate`` argument to ``False``, ``True`` or ``"full"``.
 
-    Checks (when ``validate``): square with power-of-two dimension, finite, Hermitian,
-    unit trace and no eigenvalue below ``-atol`` (each within ``atol``), for every
-    element of the batch. Returns ``(array, n)``.
+    Examples
+    --------
+    >>> validate_mode(1), validate_mode("full")
+    (True, 'full')
+    """
+    if isinstance(validate, str):
+        if validate == "full":
+            return "full"
+        raise ParameterError(f"{_owner(owner)}validate={validate!r} is not allowed; use True, False or 'full'")
+    return bool(validate)
+
+
+def as_states(rho, name: str = "rho", owner: str = "") -> tuple[np.ndarray, int]:
+    """Coerce to complex128 ``(..., 2**n, 2**n)`` and return it with n; no value checks.
+
+    A complex128 array is returned as it is (any strides, read-only or broadcast included);
+    other numeric arrays are converted. Raises :class:`DimensionError` for a non-numeric
+    array or a shape that is not a batch of square power-of-two matrices.
+    """
+    if type(rho) is np.ndarray and rho.dtype == np.complex128:
+        arr = rho
+    else:
+        try:
+            arr = np.asarray(rho)
+        except Exception as exc:  # pragma: no cover - exotic inputs
+            raise DimensionError(f"{_owner(owner)}{name} could not be converted to an array: {exc}") from None
+        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+            raise DimensionError(f"{_owner(owner)}{name} must be a numeric array, got dtype {arr.dtype}")
+        arr = arr.astype(np.complex128, copy=False)
+    if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
+        raise DimensionError(
+            f"{_owner(owner)}{name} has shape {arr.shape}; expected (..., 2**n, 2**n) square matrices"
+        )
+    return arr, num_qubits_of_dim(arr.shape[-1], name, owner)
+
+
+def unique_states(arr: np.ndarray) -> np.ndarray:
+    """View of ``arr`` ``(..., D, D)`` with every broadcast batch axis (stride 0) cut to length 1.
+
+    ``np.broadcast_to(unique_states(a), a.shape)`` equals ``a``; a broadcast batch of N
+    copies of one state becomes one state.
+    """
+    nb = arr.ndim - 2
+    if nb <= 0 or 0 in arr.shape or all(arr.strides[k] or arr.shape[k] == 1 for k in range(nb)):
+        return arr
+    return arr[tuple(slice(0, 1) if arr.strides[k] == 0 else slice(None) for k in range(nb))]
+
+
+def _at(arr: np.ndarray, flat_index: int) -> str:
+    """`` (batch index i)`` for a batch, empty for a single state."""
+    batch = arr.shape[:-2]
+    if not batch:
+        return ""
+    idx = tuple(int(i) for i in np.unravel_index(flat_index, batch))
+    return f" (batch index {idx[0] if len(idx) == 1 else idx})"
+
+
+def check_states_reference(arr: np.ndarray, name: str = "rho", owner: str = "", atol: float = DEFAULT_ATOL) -> None:
+    """Plain-numpy check of every state of ``arr`` ``(..., D, D)``, eigenvalues included.
+
+    The reference of the compiled checks (``validate="full"``). Raises :class:`StateError`
+    for the first failing criterion (finite, Hermitian, trace, positivity), naming the worst
+    state of the batch.
+    """
+    if arr.size == 0:
+        return
+    d = arr.shape[-1]
+    flat = arr.reshape((-1, d, d))
+    finite = np.isfinite(flat).all(axis=(1, 2))
+    if not finite.all():
+        raise StateError(f"{_owner(owner)}{name} contains NaN or infinite entries{_at(arr, int(np.argmin(finite)))}")
+    herm = np.abs(flat - np.conj(np.swapaxes(flat, -1, -2))).max(axis=(1, 2))
+    i = int(np.argmax(herm))
+    if herm[i] > atol:
+        raise StateError(
+            f"{_owner(owner)}{name} is not Hermitian (max |rho - rho^dag| = {herm[i]:.3g} > atol={atol:g})"
+            f"{_at(arr, i)}; a density matrix must be Hermitian"
+        )
+    tr = np.trace(flat, axis1=-2, axis2=-1)
+    i = int(np.argmax(np.abs(tr - 1.0)))
+    if abs(tr[i] - 1.0) > atol * max(1, d):
+        bad = complex(tr[i])
+        raise StateError(
+            f"{_owner(owner)}{name} has trace {bad.real:.6g}{'' if abs(bad.imag) < atol else f'{bad.imag:+.3g}j'}"
+            f"{_at(arr, i)}; a density matrix must have trace 1"
+        )
+    low = np.linalg.eigvalsh(0.5 * (flat + np.conj(np.swapaxes(flat, -1, -2))))[:, 0]
+    i = int(np.argmin(low))
+    if low[i] < -_checks.positivity_tolerance(atol, d):
+        raise StateError(
+            f"{_owner(owner)}{name} has a negative eigenvalue {low[i]:.3g} (tolerance {atol:g}){_at(arr, i)}; "
+            "a density matrix must be positive semidefinite"
+        )
+
+
+def _compiled_check(arr: np.ndarray, atol: float) -> int:
+    """Flat index of the first state of ``arr`` ``(..., D, D)`` failing the compiled check, or -1."""
+    d = arr.shape[-1]
+    flat = arr.reshape((-1, d, d))
+    tol = _checks.positivity_tolerance(atol, d)
+    if flat.size >= _kernels.PARALLEL_MIN_ENTRIES:
+        return int(_kernels.run_split(lambda lo, hi: _checks.first_invalid(flat, lo, hi, atol, tol), flat.shape[0]))
+    return int(_checks.first_invalid(flat, 0, flat.shape[0], atol, tol))
+
+
+def check_states(arr: np.ndarray, name: str = "rho", owner: str = "", validate=True,
+                 atol: float = DEFAULT_ATOL) -> None:
+    """Check that every state of ``arr`` (complex128 ``(..., D, D)``, any strides) is a density matrix.
+
+    ``validate`` is ``True`` (compiled checks), ``"full"`` (plain-numpy reference with
+    eigenvalues) or ``False`` (nothing). Raises :class:`StateError` naming the check, the
+    value and, for a batch, the index of the worst state.
+    """
+    mode = validate_mode(validate, owner)
+    if not mode or arr.size == 0:
+        return
+    u = unique_states(arr)
+    if mode == "full" or _compiled_check(u, atol) >= 0:
+        check_states_reference(u, name, owner, atol)
+
+
+def as_density_matrix(rho, name: str = "rho", owner: str = "", validate: bool | str = True,
+                      atol: float = DEFAULT_ATOL) -> tuple[np.ndarray, int]:
+    """Coerce ``rho`` to a contiguous complex128 array ``(..., 2**n, 2**n)`` and check it is a state.
+
+    Checks: square with power-of-two dimension and numeric dtype; then, for every element
+    of the batch, finite, Hermitian, unit trace and no eigenvalue below
+    ``-max(atol, 1e-12) * 2**n`` (each within ``atol``): compiled one-pass checks when
+    ``validate`` is True, the eigenvalue decomposition when it is ``"full"``, none when it
+    is False (see the module docstring). Returns ``(array, n)``.
 
     Raises
     ------
     DimensionError, StateError
     """
-    if not validate:
+    mode = validate_mode(validate, owner)
+    if not mode:
         arr = np.ascontiguousarray(rho, dtype=np.complex128)
         return arr, int(arr.shape[-1]).bit_length() - 1
-    arr, n = as_square_operator(rho, name, owner)
-    herm_err = np.max(np.abs(arr - np.conj(np.swapaxes(arr, -1, -2)))) if arr.size else 0.0
-    if herm_err > atol:
-        raise StateError(
-            f"{_owner(owner)}{name} is not Hermitian (max |rho - rho^dag| = {herm_err:.3g} > atol={atol:g}); "
-            "a density matrix must be Hermitian"
-        )
-    tr = np.trace(arr, axis1=-2, axis2=-1)
-    tr_err = np.max(np.abs(tr - 1.0)) if tr.size else 0.0
-    if tr_err > atol * max(1, arr.shape[-1]):
-        bad = complex(np.ravel(tr)[np.argmax(np.abs(np.ravel(tr) - 1.0))])
-        raise StateError(
-            f"{_owner(owner)}{name} has trace {bad.real:.6g}{'' if abs(bad.imag) < atol else f'{bad.imag:+.3g}j'}; "
-            "a density matrix must have trace 1"
-        )
-    herm = 0.5 * (arr + np.conj(np.swapaxes(arr, -1, -2)))
-    min_eig = float(np.min(np.linalg.eigvalsh(herm))) if arr.size else 0.0
-    if min_eig < -max(atol, 1e-12) * max(1, arr.shape[-1]):
-        raise StateError(
-            f"{_owner(owner)}{name} has a negative eigenvalue {min_eig:.3g} (tolerance {atol:g}); "
-            "a density matrix must be positive semidefinite"
-        )
-    return arr, n
+    arr, n = as_states(rho, name, owner)
+    check_states(arr, name, owner, mode, atol)
+    return np.ascontiguousarray(arr), n
 
 
 def as_ket(psi, name: str = "psi", owner: str = "", validate: bool = True,

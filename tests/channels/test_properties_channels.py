@@ -185,8 +185,9 @@ def test_memory_population_and_coherence_closed_forms(params):
     c = ch.memory(t, t1, t2)
     one = c.apply(qc.basis_state("1"))
     plus = c.apply(0.5 * np.ones((2, 2)))
-    assert one[1, 1].real == pytest.approx(math.exp(-t / t1), abs=1e-12)
-    assert plus[0, 1].real == pytest.approx(0.5 * math.exp(-t / t2), abs=1e-12)
+    # Channel() trims the Kraus set's O(atol) trace-preservation error: agreement to 1e-10
+    assert one[1, 1].real == pytest.approx(math.exp(-t / t1), abs=1e-10)
+    assert plus[0, 1].real == pytest.approx(0.5 * math.exp(-t / t2), abs=1e-10)
     assert abs(plus[0, 1].imag) < 1e-15
 
 
