@@ -21,7 +21,7 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-from numba import njit, prange
+from ._jit import jit, prange
 
 from ._checks import check_4x4, check_state, load_4x4, load_state
 from ._jit import jit
@@ -158,7 +158,7 @@ def run_split(fn, n: int) -> int:
     return _helpers.run(fn, [(n * i) // chunks for i in range(chunks + 1)])
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def _superops_one_state(mat, vals, oidx, iidx, op_start, base_all, base_start, offs_all, offs_start,
                         dims, blk, nb):
     """Apply a sequence of sparse superoperators in place to one ``(D, D)`` matrix."""
@@ -189,7 +189,7 @@ def _superops_one_state(mat, vals, oidx, iidx, op_start, base_all, base_start, o
                         mat[ri, bc + offs_all[o0 + j]] = nb[i * d + j]
 
 
-@njit(cache=True)
+@jit
 def apply_superops_serial(rho, out, vals, oidx, iidx, op_start, base_all, base_start, offs_all,
                           offs_start, dims, maxdd):
     """out[b] = S_K ... S_1 (rho[b]) for sparse superoperators S_k; serial driver."""
@@ -201,7 +201,7 @@ def apply_superops_serial(rho, out, vals, oidx, iidx, op_start, base_all, base_s
                             offs_start, dims, blk, nb)
 
 
-@njit(cache=True, parallel=True)
+@jit(parallel=True)
 def apply_superops_parallel(rho, out, vals, oidx, iidx, op_start, base_all, base_start, offs_all,
                             offs_start, dims, maxdd, nchunks):
     """Threaded driver of :func:`apply_superops_serial` (``nchunks`` contiguous chunks of the batch)."""
@@ -217,7 +217,7 @@ def apply_superops_parallel(rho, out, vals, oidx, iidx, op_start, base_all, base
                                 offs_start, dims, blk, nb)
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def _kraus_one_state(src, dst, kraus, base, offs, blk, tmp, acc):
     """dst = sum_k K src K^dag on the target qubits of one matrix (dense Kraus path)."""
     nk = kraus.shape[0]
@@ -251,7 +251,7 @@ def _kraus_one_state(src, dst, kraus, base, offs, blk, tmp, acc):
                     dst[br + offs[i], bc + offs[j]] = acc[i, j]
 
 
-@njit(cache=True, parallel=True)
+@jit(parallel=True)
 def apply_kraus_dense(rho, out, kraus, base, offs, nchunks):
     """out[b] = sum_k K_k rho[b] K_k^dag on the target qubits, for large target sets."""
     B = rho.shape[0]
@@ -266,7 +266,7 @@ def apply_kraus_dense(rho, out, kraus, base, offs, nchunks):
             _kraus_one_state(rho[b], out[b], kraus, base, offs, blk, tmp, acc)
 
 
-@njit(cache=True)
+@jit
 def partial_trace(rho, base_keep, offs_tr):
     """out[b, i, j] = sum_t rho[b, base_keep[i] + offs_tr[t], base_keep[j] + offs_tr[t]]."""
     B = rho.shape[0]
@@ -285,7 +285,7 @@ def partial_trace(rho, base_keep, offs_tr):
     return out
 
 
-@njit(cache=True)
+@jit
 def project_blocks(rho, base_rest, offs_meas):
     """Unnormalized Z-basis branches: out[b, s] = <s|_meas rho[b] |s>_meas (rest x rest)."""
     B = rho.shape[0]
@@ -302,7 +302,7 @@ def project_blocks(rho, base_rest, offs_meas):
     return out
 
 
-@njit(cache=True)
+@jit
 def zero_off_outcome(rho, base_rest, offs_meas, s_keep):
     """Return P_s rho P_s for the Z-basis projector P_s on the measured qubits (unnormalized)."""
     B = rho.shape[0]
@@ -319,7 +319,7 @@ def zero_off_outcome(rho, base_rest, offs_meas, s_keep):
     return out
 
 
-@njit(cache=True, inline="always")
+@jit(inline="always")
 def _expect_ket_one(rho, psi, b, pb):
     D = rho.shape[1]
     s = 0.0j
@@ -334,7 +334,7 @@ def _expect_ket_one(rho, psi, b, pb):
     return s.real
 
 
-@njit(cache=True)
+@jit
 def expect_ket(rho, psi):
     """<psi_b| rho_b |psi_b> (real part); psi has shape (B, D) or (1, D) (broadcast)."""
     out = np.empty(rho.shape[0], dtype=np.float64)
@@ -344,7 +344,7 @@ def expect_ket(rho, psi):
     return out
 
 
-@njit(cache=True, parallel=True)
+@jit(parallel=True)
 def expect_ket_parallel(rho, psi):
     """Threaded :func:`expect_ket`."""
     out = np.empty(rho.shape[0], dtype=np.float64)
@@ -354,7 +354,7 @@ def expect_ket_parallel(rho, psi):
     return out
 
 
-@njit(cache=True, parallel=True)
+@jit(parallel=True)
 def apply_superop_inplace_rows(mat, vals, oidx, iidx, base, offs):
     """Apply one sparse superoperator in place to each ``mat[b]``, threads over block rows.
 
