@@ -7,7 +7,11 @@ Run: ``python benchmarks/bench_repeater.py [--quick] [--sequence-python PATH]``.
    T2 = 1 s memories, dense 4x4 states). Every trial delivers one end-to-end pair, so this
    is also delivered pairs per wall-clock second.
 2. The two scale targets of issue 6: a 1000-node swap-ASAP chain and 1e5 trials of a
-   32-segment chain (wall time, including nothing but the simulation).
+   32-segment chain (wall time, including nothing but the simulation), and the thread
+   scaling of the chunked driver (``threads=1`` against the default).
+0. First run after install (issue 11): a fresh interpreter with an empty numba cache
+   (``NUMBA_CACHE_DIR``) imports :mod:`protocols` and runs ``simulate_chain`` once, which
+   compiles the kernels it uses; then the same with the cache filled (a later run).
 3. Delivered pairs per wall-clock second against SeQUeNCe (``sequence``, optional) on
    3- and 9-router linear chains with the same parameters: 20 km segments, 0.2 dB/km,
    signals at 2e8 m/s, Barrett-Kok heralding with 90 % detectors, 10 memories per
@@ -93,12 +97,47 @@ def timed(chain, trials, seed=0):
     return time.perf_counter() - t0, res
 
 
+COLD_SCRIPT = r'''
+import json, time
+t0 = time.perf_counter()
+import protocols
+t1 = time.perf_counter()
+protocols.simulate_chain(protocols.RepeaterChain(*ARGS, **KWARGS), 100, seed=1)
+t2 = time.perf_counter()
+print(json.dumps({"import_s": t1 - t0, "first_call_s": t2 - t1}))
+'''
+
+
+def first_run(args: tuple, kwargs: dict, cache_dir: str) -> dict:
+    """Import + first ``simulate_chain`` in a fresh interpreter using numba cache ``cache_dir``."""
+    code = COLD_SCRIPT.replace("KWARGS", repr(kwargs)).replace("ARGS", repr(args))
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root,
+                         timeout=600, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
     ap.add_argument("--sequence-python", default=None, help="interpreter with SeQUeNCe installed")
     args = ap.parse_args(argv)
     quick = args.quick
+
+    # ---------------------------------------------------------------- 0. compile time
+    print("## First run: import + one simulate_chain call, fresh interpreter\n")
+    rows = []
+    for label, cargs, ckw in [("swap-ASAP, 4 segments (qnet chain default)", (4, 100.0), {}),
+                              ("nested, DEJMPS, 4 segments", (4, 100.0),
+                               {"protocol": "nested", "purification": "dejmps", "memories_per_node": 2})]:
+        with tempfile.TemporaryDirectory() as cache:
+            cold = first_run(cargs, ckw, cache)
+            warm = first_run(cargs, ckw, cache)
+        rows.append((label, f"{cold['import_s']:.2f}", f"{cold['first_call_s']:.2f}",
+                     f"{cold['import_s'] + cold['first_call_s']:.2f}", f"{warm['first_call_s']:.2f}"))
+    print_table(rows, ["workload", "import s", "compile + run s (empty cache)", "total s", "run s (cached)"])
+    print()
 
     # ---------------------------------------------------------------- 1. scaling in N
     print("## Trials (= delivered pairs) per second vs number of segments\n")
@@ -128,6 +167,16 @@ def main(argv=None):
                          protocol="nested", purification="dejmps", purification_levels=(0,), memories_per_node=2)
     dt, res = timed(c32n, n32)
     rows.append(("32-segment nested + DEJMPS at level 0 (2 memories)", n32, f"{dt:.3f}", fmt_rate(n32 / dt)))
+    threads_chain = RepeaterChain(8, 400.0, scheme="werner", link_success_prob=0.3, prep_time_s=1e-4,
+                                  swap_success_prob=0.8, memory_t2_s=0.1)
+    n_th = 20_000 if quick else 200_000
+    simulate_chain(threads_chain, 16, seed=0)
+    t0 = time.perf_counter()
+    simulate_chain(threads_chain, n_th, seed=0, threads=1)
+    dt1 = time.perf_counter() - t0
+    dt, res = timed(threads_chain, n_th)
+    rows.append(("8-segment swap-ASAP, failing swaps: 1 thread", n_th, f"{dt1:.3f}", fmt_rate(n_th / dt1)))
+    rows.append((f"  same, {os.cpu_count()} CPUs (default threads)", n_th, f"{dt:.3f}", fmt_rate(n_th / dt)))
     print_table(rows, ["workload", "trials", "wall s", "trials/s"])
 
     # ---------------------------------------------------------------- 3. vs SeQUeNCe

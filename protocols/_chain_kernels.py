@@ -1,27 +1,41 @@
 """Compiled kernels of the repeater-chain Monte Carlo (private).
 
-Everything here is ``@njit(cache=True)``: plain arrays and scalars in, arrays out, no
-Python objects and no exceptions for user errors (the public layer in
-:mod:`protocols.repeater_chain` validates everything first).
+Every kernel is compiled by :func:`qnet_core._jit.jit` (cached, numpy error model, no GIL):
+plain arrays and scalars in, arrays out, no Python objects and no exceptions for user
+errors. The public layer (:mod:`protocols.repeater_chain`) validates everything and passes
+every scalar with a fixed type (``float``, ``np.int64``, ``np.uint64``, ``bool``), so each
+kernel is compiled for one signature only, except :func:`_run_range`, whose purification
+method is ``None`` for chains that do not purify: numba then prunes the purification
+branch, and such chains never compile it. The 4x4 physics is :mod:`qnet_core._pair`'s.
 
-Layout of one trial (see :func:`simulate_trials`):
+Layout of one trial (see :func:`_run_range`):
 
-* ``N`` segments, nodes ``0..N``; every node has ``m`` memory slots on each side.
-  Channel ``(s, j)`` of segment ``s`` generates elementary links into slot ``j`` on the
-  right side of node ``s`` and slot ``j`` on the left side of node ``s + 1``.
-* A link is a dense 4x4 density matrix (qubit 0 = its left end, the most significant
-  bit) valid at time ``tstamp``; memory noise for the time since ``tstamp`` is applied
-  lazily just before the link is used.
-* What the ends know: ``linfoa[l]`` / ``linfob[l]`` is the time at which the left / right
-  end of link ``l`` knows every herald, swap and purification outcome inside it (messages
-  travel at ``c / n``, ``seg_delay`` seconds per segment, and are relayed along the chain;
-  see :func:`_merge_knowledge`). ``lusea`` / ``luseb`` is when that end may use the link
-  (swap-ASAP: at once; nested: once it knows). Delivery is at the later of the two
-  knowledge times. A zombie link reuses ``linfoa`` / ``linfob`` as the times its ends
-  learn its failure and free their memories.
-* Timers live in an indexed binary heap over "entities": the ``N*m`` generation channels
-  and the link records. Each entity has at most one pending time, so the heap never
-  grows beyond the number of entities.
+* ``N`` segments, nodes ``0..N``; every node has ``m`` memories on each side.
+  ``slots[x, side, j]`` (side ``_LEFT`` or ``_RIGHT``) holds the link record stored in
+  memory ``j`` of that side, ``_SLOT_FREE``, or ``_SLOT_RESERVED`` (its channel is
+  attempting). Channel ``s * m + j`` of segment ``s`` generates elementary links into
+  memory ``j`` on the right of node ``s`` and memory ``j`` on the left of node ``s + 1``.
+* A link record ``l`` has two ends: ``e = 0`` (left end, node ``a``, in a right memory of
+  ``a``) and ``e = 1`` (right end, node ``b``, in a left memory of ``b``). Integer fields
+  ``li[l, f]``: ``_NODE + e`` and ``_SLOT + e`` (node and memory index of end ``e``),
+  ``_HOLD`` (bit ``e`` set while end ``e`` still holds its memory), ``_ROUNDS``
+  (purification rounds done) and ``_STATUS``. Float fields ``lf[l, f]``: ``_TSTAMP`` (the
+  time at which ``lstate[l]``, a dense 4x4 state with qubit 0 = left end = most
+  significant bit, is valid; memory noise for the time since is applied lazily, just
+  before use), ``_BIRTH`` (heralding time of its oldest elementary link, for the cutoff)
+  and, per end, ``_USE + e`` (when that end may use the link: swap-ASAP at once, nested
+  once it knows), ``_INFO + e`` (when that end knows every herald, swap and purification
+  outcome inside; messages travel at ``c / n``, ``seg_delay`` seconds per segment, and
+  are relayed along the chain) and ``_DEAD_AT + e`` (when that end learns that the link
+  is dead; ``inf`` while it is alive). See :func:`_merge_times`. Delivery is at the later of
+  the two ``_INFO`` times.
+* Dead links: a failed swap or purification leaves a *dead* link (``_DEAD`` status) whose
+  state is meaningless. Until end ``e`` learns so (``lf[l, _DEAD_AT + e]``) it treats the
+  link like any other (it may swap it, and the result is dead too); then it frees its
+  memory. A record is freed when neither end holds a memory.
+* Timers live in an indexed binary heap over "entities": the ``N * m`` generation
+  channels, then the link records. Each entity has at most one pending time, so the heap
+  never grows beyond the number of entities; equal times pop in entity order.
 * Randomness: a xoshiro256** stream per trial, seeded from ``(key0, key1, trial index)``
   through splitmix64, so trial ``i`` is identical however trials are chunked.
 """
@@ -31,7 +45,13 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+
+from qnet_core._jit import jit
+from qnet_core._pair import _copy_4x4, _fill_4x4, _memory_4x4, _purify_4x4, _scale_4x4, _swap_sample_4x4
+
+#: Decorator of the helpers that only other kernels call: no CPython or cfunc wrapper to
+#: build (about a third of a small kernel's compile time).
+_private = jit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
 # ----------------------------------------------------------------------------- RNG
 
@@ -46,7 +66,6 @@ _S17 = np.uint64(17)
 _S45 = np.uint64(45)
 _S11 = np.uint64(11)
 _S7 = np.uint64(7)
-_S57 = np.uint64(57)
 _S64_7 = np.uint64(64 - 7)
 _S64_45 = np.uint64(64 - 45)
 _FIVE = np.uint64(5)
@@ -54,55 +73,43 @@ _NINE = np.uint64(9)
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
 
 
-@njit(cache=True)
-def _splitmix_next(x):
-    z = x + _GOLDEN
-    r = z
-    r = (r ^ (r >> _S30)) * _SM1
-    r = (r ^ (r >> _S27)) * _SM2
-    r = r ^ (r >> _S31)
-    return z, r
-
-
-@njit(cache=True)
+@jit
 def seed_stream(st, key0, key1, index):
-    """Fill the 4-word xoshiro256** state ``st`` for trial ``index`` of root key (key0, key1)."""
+    """Fill the 4-word xoshiro256** state ``st`` for trial ``index`` of root key (key0, key1).
+
+    splitmix64 (Steele, Lea & Flood 2014) from ``key0 ^ index * golden``; its first output
+    is skipped and ``key1`` mixed into the counter, the next four are the state.
+    """
     x = key0 ^ (np.uint64(index) * _GOLDEN)
-    x, r = _splitmix_next(x)
-    x = x ^ key1
-    for i in range(4):
-        x, r = _splitmix_next(x)
-        st[i] = r
+    for i in range(5):
+        x = x + _GOLDEN
+        r = (x ^ (x >> _S30)) * _SM1
+        r = (r ^ (r >> _S27)) * _SM2
+        r = r ^ (r >> _S31)
+        if i == 0:
+            x = x ^ key1
+        else:
+            st[i - 1] = r
     if st[0] == 0 and st[1] == 0 and st[2] == 0 and st[3] == 0:
         st[0] = _U1
 
 
-@njit(cache=True)
-def _rotl(x, k, kc):
-    return (x << k) | (x >> kc)
-
-
-@njit(cache=True)
-def next_u64(st):
-    """xoshiro256** (Blackman & Vigna 2018) step."""
-    res = _rotl(st[1] * _FIVE, _S7, _S64_7) * _NINE
+@jit
+def uniform(st):
+    """Uniform double in [0, 1) from one xoshiro256** step (Blackman & Vigna 2018)."""
+    s1 = st[1] * _FIVE
+    res = ((s1 << _S7) | (s1 >> _S64_7)) * _NINE
     t = st[1] << _S17
     st[2] ^= st[0]
     st[3] ^= st[1]
     st[1] ^= st[2]
     st[0] ^= st[3]
     st[2] ^= t
-    st[3] = _rotl(st[3], _S45, _S64_45)
-    return res
+    st[3] = (st[3] << _S45) | (st[3] >> _S64_45)
+    return float(res >> _S11) * _INV53
 
 
-@njit(cache=True)
-def uniform(st):
-    """Uniform double in [0, 1)."""
-    return float(next_u64(st) >> _S11) * _INV53
-
-
-@njit(cache=True)
+@jit
 def geometric(st, p, log1m_p):
     """Number of Bernoulli(p) attempts up to and including the first success (>= 1)."""
     if p >= 1.0:
@@ -111,779 +118,484 @@ def geometric(st, p, log1m_p):
     return 1.0 + math.floor(math.log(u) / log1m_p)
 
 
-# ------------------------------------------------------------------- 4x4 physics
-
-@njit(cache=True)
-def qubit_channel(rho, q, g_down, g_up, coh):
-    """Phase-covariant single-qubit channel on qubit ``q`` (0 = MSB) of a 4x4 state, in place.
-
-    Populations: ``p0' = (1 - g_up) p0 + g_down p1``, ``p1' = (1 - g_down) p1 + g_up p0``;
-    coherences of that qubit are multiplied by ``coh``. Amplitude damping + dephasing is
-    ``g_up = 0, g_down = gamma, coh = exp(-t/T2)``; depolarizing with survival ``lam`` is
-    ``g_up = g_down = (1 - lam)/2, coh = lam``.
-    """
-    sh = 1 - q
-    mask = 1 << sh
-    for r in range(4):
-        if (r >> sh) & 1:
-            continue
-        r1 = r | mask
-        for c in range(4):
-            if (c >> sh) & 1:
-                continue
-            c1 = c | mask
-            a00 = rho[r, c]
-            a11 = rho[r1, c1]
-            rho[r, c] = (1.0 - g_up) * a00 + g_down * a11
-            rho[r1, c1] = (1.0 - g_down) * a11 + g_up * a00
-            rho[r, c1] = coh * rho[r, c1]
-            rho[r1, c] = coh * rho[r1, c]
-
-
-@njit(cache=True)
-def memory_noise(rho, dt, model, p1, p2):
-    """Memory decoherence for ``dt`` seconds on both qubits of ``rho`` (in place).
-
-    ``model`` 0: T1/T2 with ``p1 = 1/T1``, ``p2 = 1/T2`` (rates in 1/s, 0 for infinite
-    lifetimes): amplitude damping ``gamma = 1 - exp(-dt/T1)`` then dephasing so that
-    coherences decay as ``exp(-dt/T2)``. ``model`` 1: depolarizing with rate ``p1 = 1/T_dep``.
-    """
-    if dt <= 0.0:
-        return
-    if model == 0:
-        if p1 == 0.0 and p2 == 0.0:
-            return
-        gamma = -math.expm1(-dt * p1)
-        coh = math.exp(-dt * p2)
-        qubit_channel(rho, 0, gamma, 0.0, coh)
-        qubit_channel(rho, 1, gamma, 0.0, coh)
-    else:
-        if p1 == 0.0:
-            return
-        lam = math.exp(-dt * p1)
-        g = 0.5 * (1.0 - lam)
-        qubit_channel(rho, 0, g, g, lam)
-        qubit_channel(rho, 1, g, g, lam)
-
-
-# Bell states (phi+, phi-, psi+, psi-) as two nonzero entries each: basis index of the
-# two measured qubits (first measured qubit = MSB) and the real amplitude.
-_BELL_IDX = np.array([[0, 3], [0, 3], [1, 2], [1, 2]], dtype=np.int64)
-_R2 = 1.0 / math.sqrt(2.0)
-_BELL_AMP = np.array([[_R2, _R2], [_R2, -_R2], [_R2, _R2], [_R2, -_R2]])
-
-
-@njit(cache=True)
-def swap_outcome(rho1, rho2, k, out):
-    """Unnormalized state of (a, b) after projecting (x1, x2) onto Bell state ``k``.
-
-    ``rho1`` is the state of (a, x1), ``rho2`` that of (x2, b). No correction applied.
-    Returns the outcome probability (the trace).
-    """
-    for i in range(4):
-        for j in range(4):
-            out[i, j] = 0.0
-    for u in range(2):
-        iu = _BELL_IDX[k, u]
-        cu = _BELL_AMP[k, u]
-        x1 = iu >> 1
-        x2 = iu & 1
-        for v in range(2):
-            iv = _BELL_IDX[k, v]
-            cv = _BELL_AMP[k, v]
-            y1 = iv >> 1
-            y2 = iv & 1
-            c = cu * cv
-            for a in range(2):
-                for a2 in range(2):
-                    e1 = rho1[2 * a + x1, 2 * a2 + y1]
-                    for b in range(2):
-                        for b2 in range(2):
-                            out[2 * a + b, 2 * a2 + b2] += c * e1 * rho2[2 * x2 + b, 2 * y2 + b2]
-    tr = 0.0
-    for i in range(4):
-        tr += out[i, i].real
-    return tr
-
-
-@njit(cache=True)
-def pauli_on_second(rho, k):
-    """Conjugate qubit 1 (LSB) of a 4x4 state by ``X^x Z^z`` with ``k = 2x + z``, in place."""
-    x = k >> 1
-    z = k & 1
-    if z:
-        for r in range(4):
-            for c in range(4):
-                if ((r & 1) ^ (c & 1)) == 1:
-                    rho[r, c] = -rho[r, c]
-    if x:
-        tmp = np.empty((4, 4), dtype=np.complex128)
-        for r in range(4):
-            for c in range(4):
-                tmp[r ^ 1, c ^ 1] = rho[r, c]
-        for r in range(4):
-            for c in range(4):
-                rho[r, c] = tmp[r, c]
-
-
-@njit(cache=True)
-def entanglement_swap(rho1, rho2, out, u):
-    """Bell measurement on the inner qubits with Pauli correction; outcome drawn with ``u``.
-
-    Writes the normalized, corrected state of the outer qubits into ``out`` and returns the
-    outcome index (0..3 in BELL_NAMES order).
-    """
-    tmp = np.empty((4, 4), dtype=np.complex128)
-    acc = 0.0
-    chosen = 3
-    for k in range(4):
-        p = swap_outcome(rho1, rho2, k, tmp)
-        acc += p
-        if u < acc:
-            chosen = k
-            break
-    p = swap_outcome(rho1, rho2, chosen, out)
-    if p <= 0.0:  # only reachable through round-off; fall back to the last outcome with weight
-        for k in range(3, -1, -1):
-            p = swap_outcome(rho1, rho2, k, out)
-            if p > 0.0:
-                chosen = k
-                break
-    for i in range(4):
-        for j in range(4):
-            out[i, j] = out[i, j] / p
-    pauli_on_second(out, chosen)
-    return chosen
-
-
-@njit(cache=True)
-def local_rx_dejmps(rho, out):
-    """``(Rx(pi/2) (x) Rx(-pi/2)) rho (...)^dagger`` (Deutsch et al. 1996 rotations)."""
-    r2 = 1.0 / math.sqrt(2.0)
-    ua = np.empty((2, 2), dtype=np.complex128)
-    ub = np.empty((2, 2), dtype=np.complex128)
-    ua[0, 0] = r2
-    ua[1, 1] = r2
-    ua[0, 1] = -1j * r2
-    ua[1, 0] = -1j * r2
-    ub[0, 0] = r2
-    ub[1, 1] = r2
-    ub[0, 1] = 1j * r2
-    ub[1, 0] = 1j * r2
-    u = np.empty((4, 4), dtype=np.complex128)
-    for a in range(2):
-        for b in range(2):
-            for a2 in range(2):
-                for b2 in range(2):
-                    u[2 * a + b, 2 * a2 + b2] = ua[a, a2] * ub[b, b2]
-    tmp = np.zeros((4, 4), dtype=np.complex128)
-    for i in range(4):
-        for j in range(4):
-            s = 0.0j
-            for k in range(4):
-                s += u[i, k] * rho[k, j]
-            tmp[i, j] = s
-    for i in range(4):
-        for j in range(4):
-            s = 0.0j
-            for k in range(4):
-                s += tmp[i, k] * np.conj(u[j, k])
-            out[i, j] = s
-
-
-@njit(cache=True)
-def twirl_to_werner(rho, out):
-    """Werner state with the same |phi+> fidelity as ``rho`` (BBPSSW's random bilateral twirl)."""
-    f = 0.5 * (rho[0, 0].real + rho[3, 3].real + rho[0, 3].real + rho[3, 0].real)
-    q = (1.0 - f) / 3.0
-    for i in range(4):
-        for j in range(4):
-            out[i, j] = 0.0
-    # f |phi+><phi+| + q (I - |phi+><phi+|)
-    for i in range(4):
-        out[i, i] = q
-    d = 0.5 * (f - q)
-    out[0, 0] += d
-    out[3, 3] += d
-    out[0, 3] += d
-    out[3, 0] += d
-
-
-@njit(cache=True)
-def purify(rho1, rho2, method, out):
-    """One recurrence round on two pairs; unnormalized kept state of pair 1 in ``out``.
-
-    ``method`` 0: DEJMPS (local Rx(+-pi/2) rotations), 1: BBPSSW (twirl to Werner). Then
-    bilateral CNOT (pair 1 controls, pair 2 target), Z measurement of pair 2, keep if both
-    outcomes agree. Returns the success probability.
-    """
-    a = np.empty((4, 4), dtype=np.complex128)
-    b = np.empty((4, 4), dtype=np.complex128)
-    if method == 0:
-        local_rx_dejmps(rho1, a)
-        local_rx_dejmps(rho2, b)
-    else:
-        twirl_to_werner(rho1, a)
-        twirl_to_werner(rho2, b)
-    # out[(a1 b1),(a1' b1')] = sum_m a[..] * b[(m^a1, m^b1), (m^a1', m^b1')]
-    for r in range(4):
-        a1 = r >> 1
-        b1 = r & 1
-        for c in range(4):
-            a1p = c >> 1
-            b1p = c & 1
-            s = 0.0j
-            for mm in range(2):
-                rr = 2 * (mm ^ a1) + (mm ^ b1)
-                cc = 2 * (mm ^ a1p) + (mm ^ b1p)
-                s += b[rr, cc]
-            out[r, c] = a[r, c] * s
-    tr = 0.0
-    for i in range(4):
-        tr += out[i, i].real
-    return tr
-
-
-@njit(cache=True)
-def fidelity_phi_plus(rho):
-    """<phi+| rho |phi+>."""
-    return 0.5 * (rho[0, 0].real + rho[3, 3].real + rho[0, 3].real + rho[3, 0].real)
-
-
 # ------------------------------------------------------------------ indexed heap
 
-@njit(cache=True)
-def _hswap(heap, pos, i, j):
-    ei = heap[i]
-    ej = heap[j]
-    heap[i] = ej
-    heap[j] = ei
-    pos[ej] = i
-    pos[ei] = j
+# counters of one trial, ``cnt[...]``: heap size, free link records, nodes in the work list
+_HEAP = 0
+_NFREE = 1
+_NWORK = 2
 
 
-@njit(cache=True)
-def _hless(tm, heap, i, j):
-    ti = tm[heap[i]]
-    tj = tm[heap[j]]
-    if ti < tj:
-        return True
-    if ti > tj:
-        return False
-    return heap[i] < heap[j]
-
-
-@njit(cache=True)
-def _sift_up(tm, heap, pos, i):
+@_private
+def _sift(tm, heap, pos, i, n):
+    """Move the entity at heap position ``i`` up, then down, to its place; ties pop in entity order."""
+    e = heap[i]
+    t = tm[e]
     while i > 0:
         p = (i - 1) >> 1
-        if _hless(tm, heap, i, p):
-            _hswap(heap, pos, i, p)
-            i = p
-        else:
+        q = heap[p]
+        if tm[q] < t or (tm[q] == t and q < e):
             break
-
-
-@njit(cache=True)
-def _sift_down(tm, heap, pos, i, n):
+        heap[i] = q
+        pos[q] = i
+        i = p
     while True:
-        l = 2 * i + 1
-        if l >= n:
+        c = 2 * i + 1
+        if c >= n:
             break
-        c = l
-        r = l + 1
-        if r < n and _hless(tm, heap, r, l):
-            c = r
-        if _hless(tm, heap, c, i):
-            _hswap(heap, pos, i, c)
-            i = c
-        else:
+        q = heap[c]
+        if c + 1 < n:
+            r = heap[c + 1]
+            if tm[r] < tm[q] or (tm[r] == tm[q] and r < q):
+                c += 1
+                q = r
+        if t < tm[q] or (t == tm[q] and e < q):
             break
+        heap[i] = q
+        pos[q] = i
+        i = c
+    heap[i] = e
+    pos[e] = i
 
 
-@njit(cache=True)
-def heap_set(tm, heap, pos, hsize, e, t):
-    """Insert entity ``e`` with time ``t`` or move it; returns the new heap size."""
-    if pos[e] < 0:
-        n = hsize[0]
-        heap[n] = e
-        pos[e] = n
-        tm[e] = t
-        hsize[0] = n + 1
-        _sift_up(tm, heap, pos, n)
-    else:
-        old = tm[e]
-        tm[e] = t
-        i = pos[e]
-        if t < old:
-            _sift_up(tm, heap, pos, i)
-        else:
-            _sift_down(tm, heap, pos, i, hsize[0])
+@_private
+def _heap_set(tm, heap, pos, cnt, e, t):
+    """Give entity ``e`` the pending time ``t`` (insert it or move it)."""
+    i = pos[e]
+    if i < 0:
+        i = cnt[_HEAP]
+        cnt[_HEAP] = i + 1
+        heap[i] = e
+    tm[e] = t
+    _sift(tm, heap, pos, i, cnt[_HEAP])
 
 
-@njit(cache=True)
-def heap_remove(tm, heap, pos, hsize, e):
+@_private
+def _heap_remove(tm, heap, pos, cnt, e):
+    """Cancel entity ``e``'s pending time, if any."""
     i = pos[e]
     if i < 0:
         return
-    n = hsize[0] - 1
+    n = cnt[_HEAP] - 1
+    cnt[_HEAP] = n
+    pos[e] = -1
     if i != n:
-        _hswap(heap, pos, i, n)
-        hsize[0] = n
-        pos[e] = -1
-        _sift_down(tm, heap, pos, i, n)
-        _sift_up(tm, heap, pos, i)
-    else:
-        hsize[0] = n
-        pos[e] = -1
+        heap[i] = heap[n]
+        _sift(tm, heap, pos, i, n)
 
 
 # ------------------------------------------------------------------- one trial
 
+# memory sides of a node (``slots[x, side, j]``); end e of a link sits in side ``1 - e``
+_LEFT = 0
+_RIGHT = 1
+_SLOT_FREE = -1
+_SLOT_RESERVED = -2
 # link status
 _FREE = 0
 _ALIVE = 1
-_ZOMBIE = 2  # consumed / failed; holds memories until the ends learn it
-# slot contents
-_SLOT_FREE = -1
-_SLOT_RESERVED = -2
+_DEAD = 2  # a swap or purification inside it failed; each end frees its memory once it learns so
+# integer fields li[l, f] (per end: f + e)
+_NODE = 0
+_SLOT = 2
+_HOLD = 4
+_ROUNDS = 5
+_STATUS = 6
+_NI = 7
+# float fields lf[l, f] (per end: f + e)
+_TSTAMP = 0
+_BIRTH = 1
+_USE = 2
+_INFO = 4
+_DEAD_AT = 6
+_NF = 8
 
 _INF = np.inf
 
 
-@njit(cache=True)
-def _lowbit(x):
-    return x & (-x)
+@_private
+def _push(x, work, inwork, cnt):
+    """Queue node ``x`` for processing (once)."""
+    if not inwork[x]:
+        inwork[x] = True
+        work[cnt[_NWORK]] = x
+        cnt[_NWORK] += 1
 
 
-@njit(cache=True)
-def _log2int(x):
-    k = 0
-    while (1 << (k + 1)) <= x:
-        k += 1
-    return k
+@_private
+def _free_memory(x, y, j, now, N, m, slots, st, p_gen, log1m, t_att, tm, heap, pos, cnt):
+    """Free memory ``j`` of node ``x`` on the side facing node ``y = x +- 1``; the segment's
+    channel restarts once the memory at its other end is free too (attempts drawn now)."""
+    side = _RIGHT if y > x else _LEFT
+    slots[x, side, j] = _SLOT_FREE
+    if 0 <= y <= N and slots[y, 1 - side, j] == _SLOT_FREE:
+        slots[x, side, j] = _SLOT_RESERVED
+        slots[y, 1 - side, j] = _SLOT_RESERVED
+        _heap_set(tm, heap, pos, cnt, min(x, y) * m + j, now + geometric(st, p_gen, log1m) * t_att)
 
 
-@njit(cache=True)
+@_private
+def _free_record(l, C, li, free_links, tm, heap, pos, cnt):
+    """Return link record ``l`` to the free list and cancel its timer."""
+    _heap_remove(tm, heap, pos, cnt, C + l)
+    li[l, _STATUS] = _FREE
+    free_links[cnt[_NFREE]] = l
+    cnt[_NFREE] += 1
+
+
+@_private
 def _need_rounds(span, nested, need):
+    """Purification rounds a link spanning ``span`` segments needs (``need[level]``)."""
     if nested:
-        k = _log2int(span)
-        if k < need.shape[0]:
-            return need[k]
-        return 0
-    if span == 1:
-        return need[0]
-    return 0
+        k = 0
+        while (2 << k) <= span:
+            k += 1
+        return need[k] if k < need.shape[0] else 0
+    return need[0] if span == 1 else 0
 
 
-@njit(cache=True)
-def _ready_link(slots, x, m, lstatus, la, lb, lrounds, luse, now, nested, sp, need):
-    """First alive link in node x's memory slots that is purified enough and usable at ``now``.
+@_private
+def _ready_link(slots, x, y, m, li, lf, now, nested, sp, need):
+    """First link in node x's memories facing node ``y = x +- 1`` that x may swap at ``now`` (-1 if none).
 
-    ``slots`` is the node's left or right slot table and ``luse`` the matching time from
-    which that end of a link may be used (-1 if none is ready).
+    The end at ``x`` must be allowed to use it and must not know it to be dead yet: a dead
+    link whose news has not reached ``x`` looks like any other to ``x``.
     """
+    side = _RIGHT if y > x else _LEFT
+    e = 1 - side
     for j in range(m):
-        lk = slots[x, j]
-        if lk < 0 or lstatus[lk] != _ALIVE:
+        l = slots[x, side, j]
+        if l < 0 or lf[l, _USE + e] > now or lf[l, _DEAD_AT + e] <= now:
             continue
-        span = lb[lk] - la[lk]
-        if nested and span != sp:
+        span = li[l, _NODE + 1] - li[l, _NODE]
+        if (nested and span != sp) or li[l, _ROUNDS] < _need_rounds(span, nested, need):
             continue
-        if lrounds[lk] < _need_rounds(span, nested, need) or luse[lk] > now:
-            continue
-        return lk
+        return l
     return -1
 
 
-@njit(cache=True)
-def run_trial(st, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_model, rate1, rate2,
-              cutoff, p_swap, pur_method, need, seg_delay, max_time,
-              slotL, slotR, la, lb, lja, ljb, lstate, ltst, lbirth, lusea, luseb, linfoa, linfob,
-              lrounds, lstatus, free_links, tm, heap, pos, work, inwork, out_state):
-    """Simulate one trial until the first end-to-end pair; return (status, delivery time).
+@jit
+def _merge_times(lleft, lright, x, now, ok, seg_delay, li, lf):
+    """Knowledge and death times of the link made at ``now`` by swapping ``lleft`` (a..x) with ``lright`` (x..b).
 
-    status 0: delivered (``out_state`` holds the state at delivery); 1: ``max_time``
-    reached; 2: deadlock (no pending event; too few memories for the purification scheme).
+    Messages travel at ``c / n`` along the chain, so what node ``x`` knows at time ``t``
+    reaches end ``a`` at ``t + (x - a) seg_delay``.
+
+    Knowledge (``_INFO``): end ``a`` knows every outcome inside the new link once it knows
+    those inside ``lleft``, has heard the swap at ``x`` and has heard, relayed past ``x``,
+    the outcomes inside ``lright`` (known at ``x`` at ``lright``'s left ``_INFO``, which
+    swap-ASAP may place after ``now``); end ``b`` likewise.
+
+    Death (``_DEAD_AT``): an end learns of a failure at node ``y`` once it has heard the
+    failure and every outcome between itself and ``y`` (the swaps that tie its qubit to
+    ``y``). For end ``a``: a failure inside ``lleft`` as before; one inside ``lright``,
+    known at ``x`` at ``lright``'s left ``_DEAD_AT``, once ``a`` also knows ``lleft`` and the
+    swap; a failed swap at ``x`` (``ok`` false) once ``a`` knows ``lleft`` and the swap. End
+    ``b`` likewise. The new link's times are written into record ``lleft``.
     """
-    C = N * m
-    L = la.shape[0]
-    E = C + L
-    log1m = math.log1p(-p_gen) if p_gen < 1.0 else -_INF
-    has_cut = cutoff < _INF
+    a = li[lleft, _NODE]
+    b = li[lright, _NODE + 1]
+    da = seg_delay * (x - a)
+    db = seg_delay * (b - x)
+    heard_a = max(lf[lleft, _INFO], now + da)  # a knows lleft and the swap at x
+    heard_b = max(lf[lright, _INFO + 1], now + db)
+    dead_a = min(lf[lleft, _DEAD_AT], max(heard_a, lf[lright, _DEAD_AT] + da))
+    dead_b = min(lf[lright, _DEAD_AT + 1], max(heard_b, lf[lleft, _DEAD_AT + 1] + db))
+    if not ok:
+        dead_a = min(dead_a, heard_a)
+        dead_b = min(dead_b, heard_b)
+    lf[lleft, _INFO] = max(lf[lleft, _INFO], max(now, lf[lright, _INFO]) + da)
+    lf[lleft, _INFO + 1] = max(lf[lright, _INFO + 1], max(now, lf[lleft, _INFO + 1]) + db)
+    lf[lleft, _DEAD_AT] = dead_a
+    lf[lleft, _DEAD_AT + 1] = dead_b
+
+
+@_private
+def _reschedule(l, now, cutoff, C, li, lf, tm, heap, pos, cnt):
+    """Set link ``l``'s timer to its next pending time: the cutoff, a holding end learning
+    that it is dead, or news reaching an end (which may let that end act)."""
+    nxt = lf[l, _BIRTH] + cutoff
+    for e in range(2):
+        if li[l, _STATUS] == _DEAD and li[l, _HOLD] & (1 << e):
+            nxt = min(nxt, lf[l, _DEAD_AT + e])
+        for t in (lf[l, _USE + e], lf[l, _INFO + e]):
+            if now < t < nxt:
+                nxt = t
+    if nxt < _INF:
+        _heap_set(tm, heap, pos, cnt, C + l, nxt)
+    else:
+        _heap_remove(tm, heap, pos, cnt, C + l)
+
+
+@_private
+def _start_trial(N, m, p_gen, log1m, t_att, slots, li, free_links, st, tm, heap, pos, cnt, inwork):
+    """Every channel attempting from time 0 (its memories reserved), all link records free."""
     for x in range(N + 1):
-        for j in range(m):
-            slotL[x, j] = _SLOT_FREE
-            slotR[x, j] = _SLOT_FREE
         inwork[x] = False
-    for e in range(E):
+        for j in range(m):
+            slots[x, _LEFT, j] = _SLOT_RESERVED if x > 0 else _SLOT_FREE
+            slots[x, _RIGHT, j] = _SLOT_RESERVED if x < N else _SLOT_FREE
+    for e in range(pos.shape[0]):
         pos[e] = -1
-        tm[e] = _INF
-    hsize = np.zeros(1, dtype=np.int64)
-    nfree = 0
-    for l in range(L - 1, -1, -1):
-        lstatus[l] = _FREE
-        free_links[nfree] = l
-        nfree += 1
-    tmp = np.empty((4, 4), dtype=np.complex128)
-    tmp2 = np.empty((4, 4), dtype=np.complex128)
-    nwork = 0
-    now = 0.0
-    # start all channels
+    L = li.shape[0]
+    for l in range(L):
+        li[l, _STATUS] = _FREE
+        free_links[l] = L - 1 - l  # the lowest record number on top
+    cnt[_HEAP] = 0
+    cnt[_NFREE] = L
+    cnt[_NWORK] = 0
     for s in range(N):
         for j in range(m):
-            slotR[s, j] = _SLOT_RESERVED
-            slotL[s + 1, j] = _SLOT_RESERVED
-            heap_set(tm, heap, pos, hsize, s * m + j, now + geometric(st, p_gen, log1m) * t_att)
-    while True:
-        if hsize[0] == 0:
-            return 2, _INF
-        e = heap[0]
-        now = tm[e]
-        if now > max_time:
-            return 1, _INF
-        heap_remove(tm, heap, pos, hsize, e)
-        if e < C:
-            # ---- elementary link heralded on channel e
-            s = e // m
-            j = e - s * m
-            nfree -= 1
-            l = free_links[nfree]
-            lstatus[l] = _ALIVE
-            la[l] = s
-            lb[l] = s + 1
-            lja[l] = j
-            ljb[l] = j
-            for r in range(4):
-                for c in range(4):
-                    lstate[l, r, c] = link_state[r, c]
-            ltst[l] = now - herald_delay
-            lbirth[l] = now
-            lusea[l] = now
-            luseb[l] = now
-            linfoa[l] = now
-            linfob[l] = now
-            lrounds[l] = 0
-            slotR[s, j] = l
-            slotL[s + 1, j] = l
-            if has_cut:
-                heap_set(tm, heap, pos, hsize, C + l, lbirth[l] + cutoff)
-            # a single-segment chain: the link itself may be final
-            for x in (s, s + 1):
-                if not inwork[x]:
-                    inwork[x] = True
-                    work[nwork] = x
-                    nwork += 1
-        else:
-            l = e - C
-            if lstatus[l] == _ALIVE:
-                if has_cut and lbirth[l] + cutoff <= now:
-                    # cutoff: discard at both ends, free memories, regenerate
-                    a = la[l]
-                    b = lb[l]
-                    slotR[a, lja[l]] = _SLOT_FREE
-                    slotL[b, ljb[l]] = _SLOT_FREE
-                    lstatus[l] = _FREE
-                    free_links[nfree] = l
-                    nfree += 1
-                    if a < N and slotL[a + 1, lja[l]] == _SLOT_FREE:
-                        slotR[a, lja[l]] = _SLOT_RESERVED
-                        slotL[a + 1, lja[l]] = _SLOT_RESERVED
-                        heap_set(tm, heap, pos, hsize, a * m + lja[l], now + geometric(st, p_gen, log1m) * t_att)
-                    if b > 0 and slotR[b - 1, ljb[l]] == _SLOT_FREE:
-                        slotR[b - 1, ljb[l]] = _SLOT_RESERVED
-                        slotL[b, ljb[l]] = _SLOT_RESERVED
-                        heap_set(tm, heap, pos, hsize, (b - 1) * m + ljb[l],
-                                 now + geometric(st, p_gen, log1m) * t_att)
-                else:
-                    for x in (la[l], lb[l]):
-                        if not inwork[x]:
-                            inwork[x] = True
-                            work[nwork] = x
-                            nwork += 1
-                    _reschedule(l, now, has_cut, cutoff, C, tm, heap, pos, hsize, lbirth, lusea, luseb,
-                                linfoa, linfob)
-            elif lstatus[l] == _ZOMBIE:
-                # release the ends whose release time has come (stored in linfoa / linfob)
-                nxt = _INF
-                a = la[l]
-                b = lb[l]
-                if a >= 0:
-                    if linfoa[l] <= now:
-                        slotR[a, lja[l]] = _SLOT_FREE
-                        la[l] = -1
-                        if a < N and slotL[a + 1, lja[l]] == _SLOT_FREE:
-                            slotR[a, lja[l]] = _SLOT_RESERVED
-                            slotL[a + 1, lja[l]] = _SLOT_RESERVED
-                            heap_set(tm, heap, pos, hsize, a * m + lja[l],
-                                     now + geometric(st, p_gen, log1m) * t_att)
-                    else:
-                        nxt = min(nxt, linfoa[l])
-                if b >= 0:
-                    if linfob[l] <= now:
-                        slotL[b, ljb[l]] = _SLOT_FREE
-                        lb[l] = -1
-                        if b > 0 and slotR[b - 1, ljb[l]] == _SLOT_FREE:
-                            slotR[b - 1, ljb[l]] = _SLOT_RESERVED
-                            slotL[b, ljb[l]] = _SLOT_RESERVED
-                            heap_set(tm, heap, pos, hsize, (b - 1) * m + ljb[l],
-                                     now + geometric(st, p_gen, log1m) * t_att)
-                    else:
-                        nxt = min(nxt, linfob[l])
-                if nxt < _INF:
-                    heap_set(tm, heap, pos, hsize, C + l, nxt)
-                else:
-                    lstatus[l] = _FREE
-                    free_links[nfree] = l
-                    nfree += 1
-        # ---- process nodes whose links changed
-        while nwork > 0:
-            nwork -= 1
-            x = work[nwork]
-            inwork[x] = False
-            changed = True
-            while changed:
-                changed = False
-                # (1) end-to-end delivery check, purification with x as the left end
-                for j1 in range(m):
-                    l1 = slotR[x, j1]
-                    if l1 < 0 or lstatus[l1] != _ALIVE:
-                        continue
-                    span = lb[l1] - la[l1]
-                    nr = _need_rounds(span, nested, need)
-                    if lrounds[l1] >= nr:
-                        if x == 0 and lb[l1] == N:
-                            tdel = max(linfoa[l1], linfob[l1])
-                            tdel = max(tdel, now)
-                            for r in range(4):
-                                for c in range(4):
-                                    out_state[r, c] = lstate[l1, r, c]
-                            memory_noise(out_state, tdel - ltst[l1], mem_model, rate1, rate2)
-                            return 0, tdel
-                        continue
-                    if max(linfoa[l1], linfob[l1]) > now:
-                        continue
-                    for j2 in range(j1 + 1, m):
-                        l2 = slotR[x, j2]
-                        if l2 < 0 or lstatus[l2] != _ALIVE:
-                            continue
-                        if lb[l2] != lb[l1] or lrounds[l2] != lrounds[l1]:
-                            continue
-                        if max(linfoa[l2], linfob[l2]) > now:
-                            continue
-                        # purify l1 with l2 (l2 is measured and freed)
-                        memory_noise(lstate[l1], now - ltst[l1], mem_model, rate1, rate2)
-                        ltst[l1] = now
-                        memory_noise(lstate[l2], now - ltst[l2], mem_model, rate1, rate2)
-                        ltst[l2] = now
-                        ps = purify(lstate[l1], lstate[l2], pur_method, tmp)
-                        a = la[l1]
-                        b = lb[l1]
-                        tknow = now + seg_delay * (b - a)
-                        lbirth[l1] = min(lbirth[l1], lbirth[l2])
-                        # free l2's memories now (measured locally)
-                        heap_remove(tm, heap, pos, hsize, C + l2)
-                        ja2 = lja[l2]
-                        jb2 = ljb[l2]
-                        lstatus[l2] = _FREE
-                        free_links[nfree] = l2
-                        nfree += 1
-                        slotR[a, ja2] = _SLOT_FREE
-                        slotL[b, jb2] = _SLOT_FREE
-                        if a < N and slotL[a + 1, ja2] == _SLOT_FREE:
-                            slotR[a, ja2] = _SLOT_RESERVED
-                            slotL[a + 1, ja2] = _SLOT_RESERVED
-                            heap_set(tm, heap, pos, hsize, a * m + ja2, now + geometric(st, p_gen, log1m) * t_att)
-                        if b > 0 and slotR[b - 1, jb2] == _SLOT_FREE:
-                            slotR[b - 1, jb2] = _SLOT_RESERVED
-                            slotL[b, jb2] = _SLOT_RESERVED
-                            heap_set(tm, heap, pos, hsize, (b - 1) * m + jb2,
-                                     now + geometric(st, p_gen, log1m) * t_att)
-                        if uniform(st) < ps:
-                            for r in range(4):
-                                for c in range(4):
-                                    lstate[l1, r, c] = tmp[r, c] / ps
-                            lrounds[l1] += 1
-                            lusea[l1] = tknow
-                            luseb[l1] = tknow
-                            linfoa[l1] = tknow
-                            linfob[l1] = tknow
-                            _reschedule(l1, now, has_cut, cutoff, C, tm, heap, pos, hsize, lbirth, lusea,
-                                        luseb, linfoa, linfob)
-                        else:
-                            lstatus[l1] = _ZOMBIE
-                            linfoa[l1] = tknow
-                            linfob[l1] = tknow
-                            heap_set(tm, heap, pos, hsize, C + l1, tknow)
-                        if not inwork[b]:
-                            inwork[b] = True
-                            work[nwork] = b
-                            nwork += 1
-                        changed = True
-                        break
-                    if changed:
-                        break
-                if changed or x == 0 or x == N:
-                    continue
-                # (2) entanglement swap at x
-                sp = _lowbit(x)
-                lleft = _ready_link(slotL, x, m, lstatus, la, lb, lrounds, luseb, now, nested, sp, need)
-                if lleft < 0:
-                    continue
-                lright = _ready_link(slotR, x, m, lstatus, la, lb, lrounds, lusea, now, nested, sp, need)
-                if lright < 0:
-                    continue
-                a = la[lleft]
-                b = lb[lright]
-                memory_noise(lstate[lleft], now - ltst[lleft], mem_model, rate1, rate2)
-                memory_noise(lstate[lright], now - ltst[lright], mem_model, rate1, rate2)
-                heap_remove(tm, heap, pos, hsize, C + lleft)
-                heap_remove(tm, heap, pos, hsize, C + lright)
-                jx_l = ljb[lleft]
-                jx_r = lja[lright]
-                # the new link reuses record lleft; lright is freed
-                ok = p_swap >= 1.0 or uniform(st) < p_swap
-                ta = now + seg_delay * (x - a)
-                tb = now + seg_delay * (b - x)
-                if ok:
-                    entanglement_swap(lstate[lleft], lstate[lright], tmp2, uniform(st))
-                    for r in range(4):
-                        for c in range(4):
-                            lstate[lleft, r, c] = tmp2[r, c]
-                    ltst[lleft] = now
-                    lbirth[lleft] = min(lbirth[lleft], lbirth[lright])
-                    _merge_knowledge(lleft, lright, a, x, b, now, seg_delay, linfoa, linfob)
-                    if nested:
-                        lusea[lleft] = linfoa[lleft]
-                        luseb[lleft] = linfob[lleft]
-                    else:
-                        lusea[lleft] = now
-                        luseb[lleft] = now
-                    lrounds[lleft] = 0
-                    lstatus[lleft] = _ALIVE
-                else:
-                    lstatus[lleft] = _ZOMBIE
-                    linfoa[lleft] = ta
-                    linfob[lleft] = tb
-                lb[lleft] = b
-                ljb[lleft] = ljb[lright]
-                slotL[b, ljb[lright]] = lleft
-                lstatus[lright] = _FREE
-                free_links[nfree] = lright
-                nfree += 1
-                slotL[x, jx_l] = _SLOT_FREE
-                slotR[x, jx_r] = _SLOT_FREE
-                if slotR[x - 1, jx_l] == _SLOT_FREE:
-                    slotR[x - 1, jx_l] = _SLOT_RESERVED
-                    slotL[x, jx_l] = _SLOT_RESERVED
-                    heap_set(tm, heap, pos, hsize, (x - 1) * m + jx_l, now + geometric(st, p_gen, log1m) * t_att)
-                if slotL[x + 1, jx_r] == _SLOT_FREE:
-                    slotR[x, jx_r] = _SLOT_RESERVED
-                    slotL[x + 1, jx_r] = _SLOT_RESERVED
-                    heap_set(tm, heap, pos, hsize, x * m + jx_r, now + geometric(st, p_gen, log1m) * t_att)
-                if ok:
-                    _reschedule(lleft, now, has_cut, cutoff, C, tm, heap, pos, hsize, lbirth, lusea, luseb,
-                                linfoa, linfob)
-                else:
-                    heap_set(tm, heap, pos, hsize, C + lleft, min(ta, tb))
-                for y in (a, b, x):
-                    if not inwork[y]:
-                        inwork[y] = True
-                        work[nwork] = y
-                        nwork += 1
-                changed = True
+            _heap_set(tm, heap, pos, cnt, s * m + j, geometric(st, p_gen, log1m) * t_att)
 
 
-@njit(cache=True)
-def _merge_knowledge(lleft, lright, a, x, b, now, seg_delay, linfoa, linfob):
-    """Knowledge times of the link made at ``now`` by swapping ``lleft`` (a..x) with ``lright`` (x..b).
+@_private
+def _on_herald(e, now, m, herald_delay, link_state, cutoff, C, slots, li, lf, lstate, free_links, tm, heap, pos, cnt,
+               work, inwork):
+    """Channel ``e`` heralds an elementary link; both of its nodes hear at once."""
+    s = e // m
+    j = e - s * m
+    cnt[_NFREE] -= 1
+    l = free_links[cnt[_NFREE]]
+    li[l, _NODE] = s
+    li[l, _NODE + 1] = s + 1
+    li[l, _SLOT] = j
+    li[l, _SLOT + 1] = j
+    li[l, _HOLD] = 3
+    li[l, _ROUNDS] = 0
+    li[l, _STATUS] = _ALIVE
+    for f in range(_DEAD_AT):
+        lf[l, f] = now
+    lf[l, _TSTAMP] = now - herald_delay
+    lf[l, _DEAD_AT] = _INF
+    lf[l, _DEAD_AT + 1] = _INF
+    _copy_4x4(link_state, lstate[l])
+    slots[s, _RIGHT, j] = l
+    slots[s + 1, _LEFT, j] = l
+    _reschedule(l, now, cutoff, C, li, lf, tm, heap, pos, cnt)  # its cutoff, if any
+    _push(s, work, inwork, cnt)
+    _push(s + 1, work, inwork, cnt)
 
-    ``linfoa[l]`` / ``linfob[l]`` is the time at which the left / right end of link ``l``
-    knows every outcome inside it. Messages travel at ``c / n`` along the chain, so what
-    node ``x`` knows at time ``t`` reaches end ``a`` at ``t + (x - a) seg_delay``. End ``a``
-    of the new link therefore knows everything once it knows the outcomes inside ``lleft``,
-    has heard the swap at ``x`` and has heard, relayed past ``x``, the outcomes inside
-    ``lright`` (known at ``x`` at ``linfoa[lright]``, which swap-ASAP may place after
-    ``now``); end ``b`` likewise. The new link's times are written into record ``lleft``.
+
+@_private
+def _on_timer(l, now, N, m, cutoff, C, slots, li, lf, free_links, st, p_gen, log1m, t_att, tm, heap, pos, cnt, work,
+              inwork):
+    """Link ``l``'s timer: its cutoff, an end learning that it is dead, or news reaching an end.
+
+    At the cutoff both ends discard the link at once (a documented assumption); an end that
+    learns that the link is dead frees its memory; ends that got news may act.
     """
-    info_a = max(linfoa[lleft], max(now, linfoa[lright]) + seg_delay * (x - a))
-    info_b = max(linfob[lright], max(now, linfob[lleft]) + seg_delay * (b - x))
-    linfoa[lleft] = info_a
-    linfob[lleft] = info_b
+    cut = lf[l, _BIRTH] + cutoff <= now
+    for end in range(2):
+        if li[l, _HOLD] & (1 << end) and (cut or lf[l, _DEAD_AT + end] <= now):
+            li[l, _HOLD] -= 1 << end
+            x = li[l, _NODE + end]  # end 0 sits in a right memory, end 1 in a left one
+            _free_memory(x, x + 1 - 2 * end, li[l, _SLOT + end], now, N, m, slots, st, p_gen, log1m, t_att, tm, heap,
+                         pos, cnt)
+    if li[l, _HOLD] == 0:
+        _free_record(l, C, li, free_links, tm, heap, pos, cnt)
+        return
+    for end in range(2):
+        if li[l, _HOLD] & (1 << end):
+            _push(li[l, _NODE + end], work, inwork, cnt)
+    _reschedule(l, now, cutoff, C, li, lf, tm, heap, pos, cnt)
 
 
-@njit(cache=True)
-def _reschedule(l, now, has_cut, cutoff, C, tm, heap, pos, hsize, lbirth, lusea, luseb, linfoa, linfob):
-    """Set link ``l``'s timer to its next pending time (cutoff or an end learning something)."""
-    nxt = _INF
-    if has_cut:
-        nxt = lbirth[l] + cutoff
-    for t in (lusea[l], luseb[l], linfoa[l], linfob[l]):
-        if t > now and t < nxt:
-            nxt = t
-    if nxt < _INF:
-        heap_set(tm, heap, pos, hsize, C + l, nxt)
+@_private
+def _purification_partner(x, j1, m, slots, li, lf, now):
+    """A link to purify x's link in right memory ``j1`` with (same ends and rounds, both known at
+    both ends), or -1."""
+    l1 = slots[x, _RIGHT, j1]
+    if max(lf[l1, _INFO], lf[l1, _INFO + 1]) > now:
+        return -1
+    for j2 in range(j1 + 1, m):
+        l2 = slots[x, _RIGHT, j2]
+        if l2 < 0 or li[l2, _STATUS] != _ALIVE or li[l2, _NODE + 1] != li[l1, _NODE + 1]:
+            continue
+        if li[l2, _ROUNDS] == li[l1, _ROUNDS] and max(lf[l2, _INFO], lf[l2, _INFO + 1]) <= now:
+            return l2
+    return -1
+
+
+@_private
+def _after_purification(l1, l2, kept_state, ps, now, N, m, seg_delay, cutoff, C, slots, li, lf, lstate, free_links,
+                        st, p_gen, log1m, t_att, tm, heap, pos, cnt, work, inwork):
+    """Bookkeeping of a purification round of ``l1`` with ``l2`` at ``now`` (``kept_state``:
+    unnormalized kept state, ``ps``: success probability).
+
+    ``l2`` is measured and its memories freed at once; the outcome (drawn here) reaches both
+    ends after the one-way delay, and neither uses ``l1`` before; a failed round leaves it dead.
+    """
+    a = li[l1, _NODE]
+    b = li[l1, _NODE + 1]
+    lf[l1, _TSTAMP] = now
+    lf[l1, _BIRTH] = min(lf[l1, _BIRTH], lf[l2, _BIRTH])
+    _free_record(l2, C, li, free_links, tm, heap, pos, cnt)
+    _free_memory(a, a + 1, li[l2, _SLOT], now, N, m, slots, st, p_gen, log1m, t_att, tm, heap, pos, cnt)
+    _free_memory(b, b - 1, li[l2, _SLOT + 1], now, N, m, slots, st, p_gen, log1m, t_att, tm, heap, pos, cnt)
+    tknow = now + seg_delay * (b - a)
+    for f in range(_USE, _DEAD_AT):
+        lf[l1, f] = tknow
+    if uniform(st) < ps:
+        _copy_4x4(kept_state, lstate[l1])
+        _scale_4x4(lstate[l1], 1.0 / ps)
+        li[l1, _ROUNDS] += 1
     else:
-        heap_remove(tm, heap, pos, hsize, C + l)
+        li[l1, _STATUS] = _DEAD
+        lf[l1, _DEAD_AT] = tknow
+        lf[l1, _DEAD_AT + 1] = tknow
+    _reschedule(l1, now, cutoff, C, li, lf, tm, heap, pos, cnt)
+    _push(b, work, inwork, cnt)
 
 
-@njit(cache=True)
-def _run_range(lo, hi, key0, key1, first_index, N, m, nested, p_gen, t_att, herald_delay, link_state,
-               mem_model, rate1, rate2, cutoff, p_swap, pur_method, need, seg_delay, max_time,
-               times, states, status):
-    L = 2 * N * m + 2
+@_private
+def _after_swap(x, lleft, lright, ok, alive, now, N, m, nested, seg_delay, cutoff, C, slots, li, lf, free_links, st,
+                p_gen, log1m, t_att, tm, heap, pos, cnt, work, inwork):
+    """Bookkeeping of a swap at ``x`` of ``lleft`` (a..x) with ``lright`` (x..b) at ``now``.
+
+    The new link a..b (alive if ``alive``) reuses record ``lleft``; ``lright`` and x's two
+    memories are freed. Ends that already freed their memories (they learnt that their link
+    was dead) stay free.
+    """
+    a = li[lleft, _NODE]
+    b = li[lright, _NODE + 1]
+    jx_l = li[lleft, _SLOT + 1]
+    jx_r = li[lright, _SLOT]
+    _merge_times(lleft, lright, x, now, ok, seg_delay, li, lf)
+    lf[lleft, _BIRTH] = min(lf[lleft, _BIRTH], lf[lright, _BIRTH])
+    for end in range(2):
+        lf[lleft, _USE + end] = lf[lleft, _INFO + end] if nested else now
+    li[lleft, _ROUNDS] = 0
+    li[lleft, _STATUS] = _ALIVE if alive else _DEAD
+    hold = (li[lleft, _HOLD] & 1) | (li[lright, _HOLD] & 2)
+    li[lleft, _HOLD] = hold
+    li[lleft, _NODE + 1] = b
+    li[lleft, _SLOT + 1] = li[lright, _SLOT + 1]
+    if hold & 2:
+        slots[b, _LEFT, li[lright, _SLOT + 1]] = lleft
+    _free_record(lright, C, li, free_links, tm, heap, pos, cnt)
+    _free_memory(x, x - 1, jx_l, now, N, m, slots, st, p_gen, log1m, t_att, tm, heap, pos, cnt)
+    _free_memory(x, x + 1, jx_r, now, N, m, slots, st, p_gen, log1m, t_att, tm, heap, pos, cnt)
+    if hold == 0:  # both ends already freed their memories: nothing is left of the link
+        _free_record(lleft, C, li, free_links, tm, heap, pos, cnt)
+    else:
+        _reschedule(lleft, now, cutoff, C, li, lf, tm, heap, pos, cnt)
+    _push(a, work, inwork, cnt)
+    _push(b, work, inwork, cnt)
+    _push(x, work, inwork, cnt)
+
+
+@jit
+def _run_range(lo, hi, key0, key1, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_model, rate1, rate2,
+              cutoff, p_swap, gate_error, readout_error, pur_method, need, seg_delay, max_time, times, states, status):
+    """Run trials ``lo..hi-1``, each until its first end-to-end pair (trial ``i`` uses stream ``(key0, key1, i)``).
+
+    Writes ``times[i - lo]`` (delivery time, ``inf`` if none), ``states[i - lo]`` (the
+    delivered state, zeros if none) and ``status[i - lo]``: 0 delivered, 1 ``max_time``
+    reached, 2 deadlock (no pending event: too few memories for the purification scheme).
+    ``cutoff`` is ``inf`` for none; ``gate_error`` and ``readout_error`` are those of every
+    Bell measurement and purification round; ``pur_method`` is 0 (DEJMPS), 1 (BBPSSW) or
+    ``None`` for no purification, which compiles a variant without it (numba prunes the
+    branch on ``None``), so chains that do not purify never compile the purification.
+    Releases the GIL, so threads may run disjoint ranges at once.
+
+    The physics (memory noise, swap, purification: the pair primitives of
+    :mod:`qnet_core._pair`) happens here; the helpers keep the books.
+    """
     C = N * m
-    E = C + L
-    slotL = np.empty((N + 1, m), dtype=np.int64)
-    slotR = np.empty((N + 1, m), dtype=np.int64)
-    la = np.empty(L, dtype=np.int64)
-    lb = np.empty(L, dtype=np.int64)
-    lja = np.empty(L, dtype=np.int64)
-    ljb = np.empty(L, dtype=np.int64)
+    L = 2 * N * m + 2  # link records: at most one per held memory, plus one during a swap
+    slots = np.empty((N + 1, 2, m), dtype=np.int64)
+    li = np.empty((L, _NI), dtype=np.int64)
+    lf = np.empty((L, _NF))
     lstate = np.empty((L, 4, 4), dtype=np.complex128)
-    ltst = np.empty(L)
-    lbirth = np.empty(L)
-    lusea = np.empty(L)
-    luseb = np.empty(L)
-    linfoa = np.empty(L)
-    linfob = np.empty(L)
-    lrounds = np.empty(L, dtype=np.int64)
-    lstatus = np.empty(L, dtype=np.int64)
     free_links = np.empty(L, dtype=np.int64)
-    tm = np.empty(E)
-    heap = np.empty(E, dtype=np.int64)
-    pos = np.empty(E, dtype=np.int64)
+    tm = np.empty(C + L)
+    heap = np.empty(C + L, dtype=np.int64)
+    pos = np.empty(C + L, dtype=np.int64)
     work = np.empty(N + 1, dtype=np.int64)
     inwork = np.empty(N + 1, dtype=np.bool_)
+    cnt = np.empty(3, dtype=np.int64)
     st = np.empty(4, dtype=np.uint64)
-    out = np.empty((4, 4), dtype=np.complex128)
+    tmp = np.empty((4, 4), dtype=np.complex128)
+    log1m = math.log1p(-p_gen) if p_gen < 1.0 else -_INF
     for i in range(lo, hi):
-        seed_stream(st, key0, key1, first_index + i)
-        code, t = run_trial(st, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_model, rate1, rate2,
-                            cutoff, p_swap, pur_method, need, seg_delay, max_time,
-                            slotL, slotR, la, lb, lja, ljb, lstate, ltst, lbirth, lusea, luseb, linfoa,
-                            linfob, lrounds, lstatus, free_links, tm, heap, pos, work, inwork, out)
-        status[i] = code
-        times[i] = t
-        for r in range(4):
-            for c in range(4):
-                states[i, r, c] = out[r, c] if code == 0 else 0.0j
-
-
-@njit(cache=True, parallel=True)
-def simulate_trials(n, nchunks, key0, key1, first_index, N, m, nested, p_gen, t_att, herald_delay, link_state,
-                    mem_model, rate1, rate2, cutoff, p_swap, pur_method, need, seg_delay, max_time):
-    """Run ``n`` independent trials (indices ``first_index + i``) split into ``nchunks`` parallel chunks.
-
-    Returns ``(times (n,), states (n, 4, 4), status (n,))``; see :func:`run_trial`.
-    """
-    times = np.empty(n)
-    states = np.empty((n, 4, 4), dtype=np.complex128)
-    status = np.empty(n, dtype=np.int64)
-    for c in prange(nchunks):
-        lo = (c * n) // nchunks
-        hi = ((c + 1) * n) // nchunks
-        _run_range(lo, hi, key0, key1, first_index, N, m, nested, p_gen, t_att, herald_delay, link_state,
-                   mem_model, rate1, rate2, cutoff, p_swap, pur_method, need, seg_delay, max_time,
-                   times, states, status)
-    return times, states, status
+        k = i - lo
+        seed_stream(st, key0, key1, i)
+        _start_trial(N, m, p_gen, log1m, t_att, slots, li, free_links, st, tm, heap, pos, cnt, inwork)
+        code = -1
+        t_end = _INF
+        while code < 0:
+            if cnt[_HEAP] == 0:
+                code = 2
+                break
+            e = heap[0]
+            now = tm[e]
+            if now > max_time:
+                code = 1
+                break
+            _heap_remove(tm, heap, pos, cnt, e)
+            if e < C:
+                _on_herald(e, now, m, herald_delay, link_state, cutoff, C, slots, li, lf, lstate, free_links, tm,
+                           heap, pos, cnt, work, inwork)
+            else:
+                _on_timer(e - C, now, N, m, cutoff, C, slots, li, lf, free_links, st, p_gen, log1m, t_att, tm, heap,
+                          pos, cnt, work, inwork)
+            # ---- let the nodes whose links changed act
+            while code < 0 and cnt[_NWORK] > 0:
+                cnt[_NWORK] -= 1
+                x = work[cnt[_NWORK]]
+                inwork[x] = False
+                changed = True
+                while changed and code < 0:
+                    changed = False
+                    # (1) delivery, or purification of two links with x as their left end
+                    for j1 in range(m):
+                        l1 = slots[x, _RIGHT, j1]
+                        if l1 < 0 or li[l1, _STATUS] != _ALIVE:
+                            continue
+                        b = li[l1, _NODE + 1]
+                        if li[l1, _ROUNDS] >= _need_rounds(b - x, nested, need):
+                            if x == 0 and b == N:  # delivered once both ends know everything inside
+                                t_end = max(now, max(lf[l1, _INFO], lf[l1, _INFO + 1]))
+                                _copy_4x4(lstate[l1], states[k])
+                                _memory_4x4(states[k], t_end - lf[l1, _TSTAMP], mem_model, rate1, rate2)
+                                code = 0
+                                break
+                            continue
+                        if pur_method is not None:  # (None: compiled without purification)
+                            l2 = _purification_partner(x, j1, m, slots, li, lf, now)
+                            if l2 < 0:
+                                continue
+                            _memory_4x4(lstate[l1], now - lf[l1, _TSTAMP], mem_model, rate1, rate2)
+                            _memory_4x4(lstate[l2], now - lf[l2, _TSTAMP], mem_model, rate1, rate2)
+                            ps = _purify_4x4(lstate[l1], lstate[l2], pur_method, gate_error, readout_error, tmp)
+                            _after_purification(l1, l2, tmp, ps, now, N, m, seg_delay, cutoff, C, slots, li, lf,
+                                                lstate, free_links, st, p_gen, log1m, t_att, tm, heap, pos, cnt, work,
+                                                inwork)
+                            changed = True
+                            break
+                    if changed or code >= 0 or x == 0 or x == N:
+                        continue
+                    # (2) entanglement swap at x, with links x may use (dead or not, as far as x knows)
+                    sp = x & (-x)
+                    lleft = _ready_link(slots, x, x - 1, m, li, lf, now, nested, sp, need)
+                    if lleft < 0:
+                        continue
+                    lright = _ready_link(slots, x, x + 1, m, li, lf, now, nested, sp, need)
+                    if lright < 0:
+                        continue
+                    ok = p_swap >= 1.0 or uniform(st) < p_swap
+                    alive = ok and li[lleft, _STATUS] == _ALIVE and li[lright, _STATUS] == _ALIVE
+                    if alive:
+                        _memory_4x4(lstate[lleft], now - lf[lleft, _TSTAMP], mem_model, rate1, rate2)
+                        _memory_4x4(lstate[lright], now - lf[lright, _TSTAMP], mem_model, rate1, rate2)
+                        _swap_sample_4x4(lstate[lleft], lstate[lright], gate_error, readout_error, uniform(st), tmp)
+                        _copy_4x4(tmp, lstate[lleft])
+                        lf[lleft, _TSTAMP] = now
+                    _after_swap(x, lleft, lright, ok, alive, now, N, m, nested, seg_delay, cutoff, C, slots, li, lf,
+                                free_links, st, p_gen, log1m, t_att, tm, heap, pos, cnt, work, inwork)
+                    changed = True
+        status[k] = code
+        times[k] = t_end
+        if code != 0:
+            _fill_4x4(states[k], 0.0)

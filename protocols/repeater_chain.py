@@ -20,27 +20,44 @@ Model (every assumption is listed here, nothing else is implied):
   ``rho -> e^{-t/T} rho + (1 - e^{-t/T}) I/2`` (``memory_t_dep_s``).
 * **Swapping.** A Bell measurement on the two inner qubits, outcome drawn with its exact
   probability from the dense states, Pauli correction on the right end (Pauli-frame
-  tracking). With ``swap_success_prob < 1`` a failed swap destroys both links; the end
-  nodes free their memories once the failure message reaches them.
-  *swap-ASAP*: a node swaps as soon as it holds a usable link on each side, without
-  waiting for earlier swap messages. *nested*: node ``x`` swaps only links spanning
-  ``lowbit(x)`` segments on each side, once it has learned (classical messages at
-  ``c / n`` over the fiber) that they exist.
+  tracking). With ``gate_error`` ``p`` the two inner qubits are depolarized
+  (``rho -> (1 - p) rho + p I/4``) before an ideal measurement; with ``readout_error``
+  ``q`` each of its two bits is misread with probability ``q`` and the correction follows
+  the reported outcome (:func:`protocols.entanglement_swap`). A swap fails with
+  probability ``1 - swap_success_prob``; a failed swap leaves a *dead* link between the
+  outer nodes, and swapping a dead link gives a dead link.
+  *swap-ASAP*: a node swaps as soon as it holds a link on each side that it does not know
+  to be dead, without waiting for earlier swap messages; so it may swap a link whose
+  distant swap has already failed, tying up its other link too. *nested*: node ``x`` swaps
+  only links spanning ``lowbit(x)`` segments on each side, once it has learned that they
+  exist (and so whether they are alive).
 * **Purification** (``"dejmps"`` of Deutsch et al., PRL 77, 2818 (1996) or ``"bbpssw"`` of
   Bennett et al., PRL 76, 722 (1996), which twirls to a Werner state first): a symmetric
   recurrence round on two links between the same nodes that have completed the same number
-  of rounds, once both ends know both links; the outcome is known to both ends after the
-  one-way delay between them. A level listed ``r`` times in ``purification_levels`` gets
-  ``r`` rounds; level ``k`` = links spanning ``2**k`` segments (swap-ASAP allows level 0).
-* **Cutoff.** A link whose oldest elementary link was heralded more than ``cutoff_s`` ago
-  is discarded at both ends at once (the deadline is computable from time stamps carried
-  by the heralds) and its memories regenerate. The delivered end-to-end pair is not
-  subject to the cutoff.
-* **Delivery.** A trial ends when an end-to-end link that completed its purification is
-  created; the delivery time is when both end nodes know all swap and purification
-  outcomes; the end qubits decohere until then. Every outcome is a classical message at
-  ``c / n``: an outcome at node ``x`` at time ``t`` reaches end node ``e`` at
-  ``t + |x - e| L0 n / c``, also when the link holding it was swapped on before it arrived.
+  of rounds, once both ends know both links, with each bilateral CNOT followed by two-qubit
+  depolarizing ``gate_error`` and each Z outcome misread with probability ``readout_error``
+  (Dür, Briegel, Cirac & Zoller, PRA 59, 169 (1999); :func:`protocols.purify`); the
+  outcome is known to both ends after the one-way delay between them, and neither end uses
+  the link before (a failed round leaves it dead). A level listed ``r`` times in
+  ``purification_levels`` gets ``r`` rounds; level ``k`` = links spanning ``2**k``
+  segments (swap-ASAP allows level 0).
+* **Causality.** No node acts on information before it can have it. Every herald, swap and
+  purification outcome is a classical message at ``c / n``: an outcome at node ``x`` at
+  time ``t`` reaches node ``e`` at ``t + |x - e| L0 n / c``, also when the link holding it
+  was swapped on before it arrived. A node learns that its link is dead once the failure
+  message and the messages of every outcome between itself and the failed node have reached
+  it (only then can it tell that the failure concerns its qubit); it then frees that memory
+  and its segment regenerates. Until then it treats the dead link like any other. The one
+  exception is the cutoff, below.
+* **Cutoff.** A link (alive or dead) whose oldest elementary link was heralded more than
+  ``cutoff_s`` ago is discarded at both ends at once and its memories regenerate. This is
+  an assumption: the deadline is computable from time stamps carried by the heralds, and
+  the ends are assumed to apply it at the deadline even when the messages carrying those
+  time stamps have not reached them yet (in swap-ASAP they may not have). The delivered
+  end-to-end pair is not subject to the cutoff.
+* **Delivery.** A trial ends when a live end-to-end link that completed its purification
+  is created; the delivery time is when both end nodes know all swap and purification
+  outcomes inside it; the end qubits decohere until then.
 
 Randomness: trial ``i`` uses its own xoshiro256** stream seeded from ``(seed, i)``, so the
 result does not depend on threads, chunking, or how trials are split across processes
@@ -51,6 +68,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,6 +129,13 @@ class RepeaterChain:
         segment. Purification needs at least ``1 + len(purification_levels)``.
     swap_success_prob : float
         Probability in (0, 1] that a Bell-state measurement succeeds.
+    gate_error : float
+        Two-qubit depolarizing probability in [0, 1] of the CNOT in every Bell-state
+        measurement and of each CNOT of a purification round (as in
+        :func:`protocols.entanglement_swap` and :func:`protocols.purify`).
+    readout_error : float
+        Probability in [0, 1] that a measured bit is misread, in every Bell-state measurement
+        (each of its two bits) and in every purification round (each Z outcome).
     bright_state_param : float
         Single-click alpha in (0, 1).
     link_fidelity, link_success_prob : float
@@ -141,6 +167,8 @@ class RepeaterChain:
     protocol: str = "swap-asap"
     memories_per_node: int = 1
     swap_success_prob: float = 1.0
+    gate_error: float = 0.0
+    readout_error: float = 0.0
     bright_state_param: float = 0.1
     link_fidelity: float = 1.0
     link_success_prob: float | None = None
@@ -219,6 +247,8 @@ class RepeaterChain:
         if ps <= 0:
             raise ParameterError(f"{o}(): swap_success_prob={ps!r} must be in (0, 1]")
         set_("swap_success_prob", ps)
+        set_("gate_error", check_probability(self.gate_error, "gate_error", o))
+        set_("readout_error", check_probability(self.readout_error, "readout_error", o))
         set_("attenuation_db_per_km", check_nonnegative(self.attenuation_db_per_km, "attenuation_db_per_km", o))
         ri = check_positive(self.refractive_index, "refractive_index", o)
         if ri < 1.0:
@@ -482,7 +512,7 @@ def _seed_key(seed) -> tuple[int, int]:
 
 
 def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial: int = 0,
-                   max_time_s: float = math.inf) -> ChainResult:
+                   max_time_s: float = math.inf, threads: int | None = None) -> ChainResult:
     """Run ``trials`` independent trials of ``chain``, each until the first end-to-end pair.
 
     Parameters
@@ -499,10 +529,18 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial:
         concatenate to ``simulate_chain(c, 100, s)`` exactly.
     max_time_s : float
         Abandon a trial whose simulated time exceeds this (it is reported undelivered).
+    threads : int or None
+        Threads running trial chunks side by side (>= 1; default ``numba.config.NUMBA_NUM_THREADS``,
+        i.e. the CPU count unless ``NUMBA_NUM_THREADS`` is set). The result does not depend on it.
 
     Returns
     -------
     ChainResult
+
+    Notes
+    -----
+    Trials run in contiguous chunks of about 0.1 s of work each, so ``KeyboardInterrupt``
+    stops a long run within a fraction of a second.
 
     Examples
     --------
@@ -517,33 +555,98 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial:
     if not _is_int(first_trial) or first_trial < 0:
         raise ParameterError(f"simulate_chain(): first_trial={first_trial!r} must be an integer >= 0")
     mt = check_positive(max_time_s, "max_time_s", "simulate_chain", allow_inf=True)
+    if threads is not None and (not _is_int(threads) or threads < 1):
+        raise ParameterError(f"simulate_chain(): threads={threads!r} must be an integer >= 1 (or None)")
     key = _seed_key(seed)
-    link = chain.elementary_link
-    if chain.memory_t_dep_s is not None:
-        model, r1, r2 = 1, 1.0 / chain.memory_t_dep_s, 0.0
-    else:
-        model, r1, r2 = 0, 1.0 / chain.memory_t1_s, 1.0 / chain.memory_t2_s
-    n_levels = chain.num_levels
-    need = np.zeros(n_levels + 1, dtype=np.int64)
-    for lv in chain.purification_levels:
-        need[lv] += 1
-    pur_method = 1 if chain.purification == "bbpssw" else 0
-    cutoff = math.inf if chain.cutoff_s is None else chain.cutoff_s
-    seg_delay = chain.segment_length_km / chain.light_speed_km_per_s
-    import numba
-
-    nchunks = int(min(trials, 4 * numba.get_num_threads()))
-    times, states, status = _k.simulate_trials(
-        int(trials), nchunks, np.uint64(key[0]), np.uint64(key[1]), np.int64(first_trial), chain.num_segments,
-        chain.memories_per_node, chain.protocol == "nested", link.success_probability, link.attempt_duration_s,
-        link.herald_delay_s, np.ascontiguousarray(link.state, dtype=np.complex128), model, r1, r2, cutoff,
-        chain.swap_success_prob, pur_method, need, seg_delay, mt)
+    times, states, status = _run_trials(_kernel_args(chain, mt), key, int(first_trial), int(trials), threads)
     if np.any(status == 2):
         raise ParameterError(
             f"simulate_chain(): the protocol deadlocked (no pending event before delivery) with "
             f"memories_per_node={chain.memories_per_node} and purification_levels={chain.purification_levels}; "
             "give more memories per node")
     return ChainResult(chain, times, states, status == 0, int(first_trial), key)
+
+
+def _kernel_args(chain: RepeaterChain, max_time_s: float) -> tuple:
+    """The chain's parameters for :func:`protocols._chain_kernels._run_range`, each with a fixed type.
+
+    Python ints become ``np.int64`` and every real ``float``, so the kernel is compiled for
+    one signature only, whatever mix of ints, floats and numpy scalars the chain holds (two
+    in all: the purification method is ``None`` for chains that do not purify, a variant
+    compiled without purification).
+    """
+    link = chain.elementary_link
+    if chain.memory_t_dep_s is not None:
+        model, r1, r2 = 1, 1.0 / chain.memory_t_dep_s, 0.0
+    else:
+        model, r1, r2 = 0, 1.0 / chain.memory_t1_s, 1.0 / chain.memory_t2_s
+    need = np.zeros(chain.num_levels + 1, dtype=np.int64)
+    for lv in chain.purification_levels:
+        need[lv] += 1
+    cutoff = math.inf if chain.cutoff_s is None else chain.cutoff_s
+    return (np.int64(chain.num_segments), np.int64(chain.memories_per_node), bool(chain.protocol == "nested"),
+            float(link.success_probability), float(link.attempt_duration_s), float(link.herald_delay_s),
+            np.array(link.state, dtype=np.complex128, order="C"), np.int64(model), float(r1), float(r2),
+            float(cutoff), float(chain.swap_success_prob), float(chain.gate_error), float(chain.readout_error),
+            None if chain.purification is None else np.int64(PURIFICATION_METHODS.index(chain.purification)),
+            need, float(chain.segment_length_km / chain.light_speed_km_per_s), float(max_time_s))
+
+
+#: Target wall time of one compiled call (s): a call returns to Python this often, so that
+#: ``KeyboardInterrupt`` is handled promptly, and it amortizes the call overhead.
+_CHUNK_S = 0.1
+
+
+def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int | None):
+    """Run trials ``first .. first + trials - 1`` in contiguous chunks; returns (times, states, status).
+
+    Chunks grow (on this thread; the first call also compiles the kernel) until one takes
+    about ``_CHUNK_S / 8``; the rest, sized to about ``_CHUNK_S`` each, go to a thread pool
+    (the kernel releases the GIL). Trial ``i`` depends only on ``(key, i)``, so neither the
+    chunking nor the number of threads changes the result.
+    """
+    times = np.empty(trials)
+    states = np.empty((trials, 4, 4), dtype=np.complex128)
+    status = np.empty(trials, dtype=np.int64)
+    k0, k1 = np.uint64(key[0]), np.uint64(key[1])
+
+    def run(lo: int, hi: int) -> None:  # global trial indices
+        a, b = lo - first, hi - first
+        _k._run_range(np.int64(lo), np.int64(hi), k0, k1, *args, times[a:b], states[a:b], status[a:b])
+
+    end = first + trials
+    lo = first
+    run(lo, lo + 1)  # compiles (or loads) the kernel
+    lo += 1
+    size, per_trial = 8, 0.0
+    while lo < end:
+        hi = min(end, lo + size)
+        t0 = time.perf_counter()
+        run(lo, hi)
+        per_trial = (time.perf_counter() - t0) / (hi - lo)
+        lo = hi
+        if per_trial * size >= _CHUNK_S / 8:
+            break
+        size *= 4
+    if lo >= end:
+        return times, states, status
+    size = max(1, min(end - lo, int(_CHUNK_S / max(per_trial, 1e-9))))
+    bounds = list(range(lo, end, size)) + [end]
+    if threads is None:
+        import numba  # already imported by the kernel call above
+
+        threads = numba.config.NUMBA_NUM_THREADS
+    if threads <= 1 or len(bounds) <= 2:
+        for a, b in zip(bounds[:-1], bounds[1:]):
+            run(a, b)
+        return times, states, status
+    pool = ThreadPoolExecutor(max_workers=min(threads, len(bounds) - 1), thread_name_prefix="qnet-chain")
+    try:
+        for f in [pool.submit(run, a, b) for a, b in zip(bounds[:-1], bounds[1:])]:
+            f.result()
+    finally:  # on KeyboardInterrupt (or an error) drop the chunks not started; wait for the running ones
+        pool.shutdown(wait=True, cancel_futures=True)
+    return times, states, status
 
 
 @dataclass(frozen=True, slots=True)
@@ -624,7 +727,7 @@ def key_rate_comparison(chain: RepeaterChain, lengths_km, trials: int, seed=None
 
     from qnet_core.random import spawn_seeds
 
-    from . import bb84, bounds
+    from .qkd import bb84, bounds
 
     if not isinstance(chain, RepeaterChain):
         raise ParameterError(f"key_rate_comparison(): chain must be a RepeaterChain, got {type(chain).__name__}")

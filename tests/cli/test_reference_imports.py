@@ -56,7 +56,5 @@ def test_keyrate_does_not_import_the_qkd_kernels(keyrate_run):
     assert not keyrate_run["qkd_kernels"]
 
 
-@pytest.mark.xfail(strict=False, reason="qnet_core._kernels and protocols.repeater_chain (imported by "
-                                        "protocols/__init__) still import numba eagerly")
 def test_keyrate_imports_no_numba(keyrate_run):
     assert not keyrate_run["numba"], "numba imported by " + " <- ".join(reversed(keyrate_run["importer"]))

@@ -37,6 +37,10 @@ from qnet_core.errors import ParameterError, QnetError
     (dict(num_segments=2, total_length_km=10.0, swap_success_prob=0.0),
      r"swap_success_prob=0.0 must be in \(0, 1\]"),
     (dict(num_segments=2, total_length_km=10.0, swap_success_prob=1.5), r"swap_success_prob=1.5 is not a probability"),
+    (dict(num_segments=2, total_length_km=10.0, gate_error=-0.1), r"gate_error=-0.1 is not a probability"),
+    (dict(num_segments=2, total_length_km=10.0, gate_error=math.nan), r"gate_error=nan"),
+    (dict(num_segments=2, total_length_km=10.0, readout_error=1.5), r"readout_error=1.5 is not a probability"),
+    (dict(num_segments=2, total_length_km=10.0, readout_error="0.1"), r"readout_error='0.1'"),
     (dict(num_segments=2, total_length_km=10.0, bright_state_param=0.0), r"bright_state_param=0.0 must be in \(0, 1\)"),
     (dict(num_segments=2, total_length_km=10.0, detector_efficiency=1.2), r"detector_efficiency=1.2"),
     (dict(num_segments=2, total_length_km=10.0, dark_count_prob=-0.1), r"dark_count_prob=-0.1"),
@@ -67,6 +71,8 @@ def test_errors_are_value_errors():
     (dict(trials=10, seed="abc"), r"seed='abc'"),
     (dict(trials=10, first_trial=-3), r"first_trial=-3"),
     (dict(trials=10, max_time_s=0.0), r"max_time_s=0.0"),
+    (dict(trials=10, threads=0), r"threads=0 must be an integer >= 1"),
+    (dict(trials=10, threads=2.0), r"threads=2.0"),
 ])
 def test_invalid_simulation_arguments(kwargs, match):
     chain = RepeaterChain(2, 10.0, scheme="double-click")

@@ -1,4 +1,9 @@
-"""Compiled 4x4 chain kernels agree with the dense engine on random inputs."""
+"""Compiled chain kernels: random streams and the bookkeeping of who knows what, when.
+
+The chain's 4x4 physics (memory noise, swapping, purification) is :mod:`qnet_core._pair`'s,
+tested against the dense engine in ``tests/qnet_core``; the chain's use of it is tested end
+to end in :mod:`tests.protocols.test_reference_chain` and ``test_reference_chain_noise``.
+"""
 
 import math
 
@@ -7,73 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import qnet_core as qc
 from protocols import _chain_kernels as K
-from qnet_core.testing import assert_density_matrix, density_matrices
-
-from .chain_reference import depolarizing_kraus, memory_kraus, purify_reference, swap_branches
-
-times = st.floats(0.0, 5.0)
-lifetimes = st.one_of(st.just(math.inf), st.floats(0.05, 10.0))
-
-
-@settings(max_examples=40, deadline=None)
-@given(rho=density_matrices(2), t=times, t1=lifetimes, frac=st.floats(0.01, 1.0))
-def test_memory_noise_matches_kraus(rho, t, t1, frac):
-    t2 = math.inf if math.isinf(t1) else 2 * t1 * frac
-    got = np.array(rho, dtype=np.complex128)
-    K.memory_noise(got, t, 0, 0.0 if math.isinf(t1) else 1 / t1, 0.0 if math.isinf(t2) else 1 / t2)
-    k = memory_kraus(t, t1, t2)
-    want = qc.apply_kraus(qc.apply_kraus(rho, k, (0,)), k, (1,))
-    np.testing.assert_allclose(got, want, atol=1e-12)
-
-
-@settings(max_examples=25, deadline=None)
-@given(rho=density_matrices(2), t=times, tdep=st.floats(0.05, 10.0))
-def test_depolarizing_memory_matches_kraus(rho, t, tdep):
-    got = np.array(rho, dtype=np.complex128)
-    K.memory_noise(got, t, 1, 1 / tdep, 0.0)
-    k = depolarizing_kraus(t, tdep)
-    want = qc.apply_kraus(qc.apply_kraus(rho, k, (0,)), k, (1,))
-    np.testing.assert_allclose(got, want, atol=1e-12)
-
-
-@settings(max_examples=40, deadline=None)
-@given(r1=density_matrices(2), r2=density_matrices(2), u=st.floats(0.0, 0.999999))
-def test_swap_matches_dense_bell_measurement(r1, r2, u):
-    probs, states = swap_branches(r1, r2)
-    out = np.empty((4, 4), dtype=np.complex128)
-    k = K.entanglement_swap(np.ascontiguousarray(r1), np.ascontiguousarray(r2), out, u)
-    cum = np.cumsum(probs)
-    expected_k = int(np.searchsorted(cum, u, side="right"))
-    assert k == min(expected_k, 3) or probs[k] > 0
-    assert probs[k] > 0
-    np.testing.assert_allclose(out, states[k], atol=1e-10)
-    assert_density_matrix(out)
-
-
-def test_swap_of_phi_plus_pairs_gives_phi_plus_for_every_outcome():
-    phi = qc.bell_state("phi+")
-    out = np.empty((4, 4), dtype=np.complex128)
-    seen = set()
-    for u in (0.1, 0.3, 0.6, 0.9):
-        seen.add(K.entanglement_swap(phi, phi, out, u))
-        np.testing.assert_allclose(out, phi, atol=1e-12)
-    assert seen == {0, 1, 2, 3}
-
-
-@settings(max_examples=40, deadline=None)
-@given(r1=density_matrices(2), r2=density_matrices(2), method=st.sampled_from(["dejmps", "bbpssw"]))
-def test_purify_matches_dense_protocol(r1, r2, method):
-    out = np.empty((4, 4), dtype=np.complex128)
-    p = K.purify(np.ascontiguousarray(r1), np.ascontiguousarray(r2), 0 if method == "dejmps" else 1, out)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p_ref, kept_ref = purify_reference(r1, r2, method)
-    assert abs(p - p_ref) < 1e-10
-    if p_ref > 1e-9:  # the kept state is defined only when the round can succeed
-        np.testing.assert_allclose(out / p, kept_ref, atol=1e-9)
-    else:
-        np.testing.assert_allclose(out, 0.0, atol=1e-9)
 
 
 def test_rng_streams_depend_only_on_key_and_index():
@@ -110,24 +49,66 @@ def test_merged_link_knowledge_is_the_last_outcome_arrival(n, data):
     A message leaves node ``x`` at ``t`` and reaches node ``e`` at ``t + |x - e| d`` (light
     in fibre); a herald from the middle of segment ``s`` reaches both of its nodes at the
     herald time. Each end of every merged link must know all outcomes inside it exactly
-    when the last of these messages arrives.
+    when the last of these messages arrives; with successful swaps no end learns of a death.
     """
     d = 0.7
     herald = data.draw(st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n))
-    infoa = np.array(herald, dtype=np.float64)
-    infob = infoa.copy()
-    ends = {s: (s, s + 1) for s in range(n)}  # record -> (a, b); elementary link s is record s
-    events = {s: [(s + 0.5, herald[s] - d / 2)] for s in range(n)}
+    li = np.zeros((n, K._NI), dtype=np.int64)
+    lf = np.full((n, K._NF), np.inf)
+    for s_ in range(n):  # elementary link s is record s
+        li[s_, K._NODE], li[s_, K._NODE + 1] = s_, s_ + 1
+        lf[s_, K._INFO] = lf[s_, K._INFO + 1] = herald[s_]
+    ends = {s_: (s_, s_ + 1) for s_ in range(n)}
+    events = {s_: [(s_ + 0.5, herald[s_] - d / 2)] for s_ in range(n)}
     for x in data.draw(st.permutations(range(1, n))):
         lleft = next(r for r, (a, b) in ends.items() if b == x)
         lright = next(r for r, (a, b) in ends.items() if a == x)
         a, b = ends[lleft][0], ends[lright][1]
         now = max(herald[x - 1], herald[x]) + data.draw(st.floats(0.0, 5.0))
-        K._merge_knowledge(lleft, lright, a, x, b, now, d, infoa, infob)
+        K._merge_times(lleft, lright, x, now, True, d, li, lf)
+        li[lleft, K._NODE + 1] = b
         ends[lleft] = (a, b)
         del ends[lright]
         events[lleft] = events[lleft] + events.pop(lright) + [(x, now)]
         want_a = max(t + (pos - a) * d for pos, t in events[lleft])
         want_b = max(t + (b - pos) * d for pos, t in events[lleft])
-        assert infoa[lleft] == pytest.approx(want_a, rel=1e-12, abs=1e-12)
-        assert infob[lleft] == pytest.approx(want_b, rel=1e-12, abs=1e-12)
+        assert lf[lleft, K._INFO] == pytest.approx(want_a, rel=1e-12, abs=1e-12)
+        assert lf[lleft, K._INFO + 1] == pytest.approx(want_b, rel=1e-12, abs=1e-12)
+        assert lf[lleft, K._DEAD_AT] == lf[lleft, K._DEAD_AT + 1] == np.inf
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(2, 10), data=st.data())
+def test_an_end_learns_of_a_failure_once_every_outcome_up_to_it_has_arrived(n, data):
+    """Random swap order and outcomes: each end of a merged link learns that it is dead at
+
+    ``min over failed swaps y of max over events p between the end and y (inclusive) of
+    t_p + |p - end| d`` (the rule of the RepeaterChain docstring, as in
+    :meth:`chain_reference._Link._learns_dead`), and never before it knows the failure.
+    """
+    d = 0.7
+    herald = data.draw(st.lists(st.floats(0.0, 10.0), min_size=n, max_size=n))
+    li = np.zeros((n, K._NI), dtype=np.int64)
+    lf = np.full((n, K._NF), np.inf)
+    for s_ in range(n):
+        li[s_, K._NODE], li[s_, K._NODE + 1] = s_, s_ + 1
+        lf[s_, K._INFO] = lf[s_, K._INFO + 1] = herald[s_]
+    ends = {s_: (s_, s_ + 1) for s_ in range(n)}
+    events = {s_: [(s_ + 0.5, herald[s_] - d / 2)] for s_ in range(n)}
+    failures = {s_: [] for s_ in range(n)}
+    for x in data.draw(st.permutations(range(1, n))):
+        lleft = next(r for r, (a, b) in ends.items() if b == x)
+        lright = next(r for r, (a, b) in ends.items() if a == x)
+        a, b = ends[lleft][0], ends[lright][1]
+        now = max(herald[x - 1], herald[x]) + data.draw(st.floats(0.0, 5.0))
+        ok = data.draw(st.booleans())
+        K._merge_times(lleft, lright, x, now, ok, d, li, lf)
+        li[lleft, K._NODE + 1] = b
+        ends[lleft] = (a, b)
+        del ends[lright]
+        events[lleft] = events[lleft] + events.pop(lright) + [(x, now)]
+        failures[lleft] = failures[lleft] + failures.pop(lright) + ([] if ok else [x])
+        for e, f in ((a, K._DEAD_AT), (b, K._DEAD_AT + 1)):
+            want = min((max(t + abs(p - e) * d for p, t in events[lleft] if min(e, y) <= p <= max(e, y))
+                        for y in failures[lleft]), default=np.inf)
+            assert lf[lleft, f] == pytest.approx(want, rel=1e-12, abs=1e-12)

@@ -168,54 +168,6 @@ def test_three_segments_match_step_by_step_dense_simulation():
         assert abs(ck - res.trials * pk) < 5 * sd + 1
 
 
-def test_memory_kernel_matches_channels_memory():
-    """The kernel's memory noise equals channels.memory (issue 3) when that module exists."""
-    channels = pytest.importorskip("channels")
-    if not hasattr(channels, "memory"):
-        pytest.skip("channels.memory not available yet")
-    from protocols import _chain_kernels as K
-
-    rho = qc.random_density_matrix(2, seed=1)
-    for t, t1, t2 in [(0.3, 1.0, 0.5), (0.3, math.inf, 0.7), (2.0, 3.0, 6.0)]:
-        ch = channels.memory(t, t1, t2)
-        kraus = getattr(ch, "kraus", ch)
-        want = qc.apply_kraus(qc.apply_kraus(rho, kraus, (0,)), kraus, (1,))
-        got = np.array(rho)
-        K.memory_noise(got, t, 0, 0.0 if math.isinf(t1) else 1 / t1, 1 / t2)
-        np.testing.assert_allclose(got, want, atol=1e-12)
-
-
-def test_depolarizing_kernel_matches_channels_depolarizing_memory():
-    channels = pytest.importorskip("channels")
-    if not hasattr(channels, "depolarizing_memory"):
-        pytest.skip("channels.depolarizing_memory not available yet")
-    from protocols import _chain_kernels as K
-
-    rho = qc.random_density_matrix(2, seed=2)
-    for t, td in [(0.3, 1.0), (2.0, 0.5)]:
-        kraus = channels.depolarizing_memory(t, td).kraus
-        want = qc.apply_kraus(qc.apply_kraus(rho, kraus, (0,)), kraus, (1,))
-        got = np.array(rho)
-        K.memory_noise(got, t, 1, 1 / td, 0.0)
-        np.testing.assert_allclose(got, want, atol=1e-12)
-
-
-@pytest.mark.parametrize("method", ["dejmps", "bbpssw"])
-def test_purification_kernel_matches_protocols_purification(method):
-    """The chain's 4x4 recurrence round equals protocols.entanglement.purification.purify (issue 4)."""
-    purification = pytest.importorskip("protocols.entanglement.purification")
-    from protocols import _chain_kernels as K
-
-    for seed in range(5):
-        r1 = qc.random_density_matrix(2, seed=seed)
-        r2 = qc.random_density_matrix(2, seed=100 + seed)
-        ref = purification.purify(r1, r2, method=method)
-        out = np.empty((4, 4), dtype=np.complex128)
-        p = K.purify(r1, r2, 0 if method == "dejmps" else 1, out)
-        assert p == pytest.approx(float(ref.success_probability), abs=1e-10)
-        np.testing.assert_allclose(out / p, ref.state, atol=1e-9)
-
-
 def test_secret_fraction_uses_bbm92_of_the_mean_state():
     """Single-click chain: QBERs from the mean delivered state, r = 1 - h(e_x) - h(e_z)."""
     res = simulate_chain(RepeaterChain(2, 40.0, scheme="single-click", bright_state_param=0.02,

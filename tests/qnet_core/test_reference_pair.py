@@ -5,8 +5,8 @@ Each primitive is checked, on random non-Bell-diagonal states, against
 * a slow, obvious version written here from :func:`qnet_core.tensor`,
   :func:`qnet_core.bell_measure`, explicit gate matrices and the :mod:`channels` catalogue;
 * the dense protocols (:func:`protocols.entanglement_swap`, :func:`protocols.purify`), the
-  Bell-diagonal protocols (:func:`protocols.bd_entanglement_swap`, :func:`protocols.bd_purify`)
-  and the chain Monte Carlo's noiseless kernels (:mod:`protocols._chain_kernels`);
+  Bell-diagonal protocols (:func:`protocols.bd_entanglement_swap`, :func:`protocols.bd_purify`),
+  which (like the chain Monte Carlo) now call these same kernels;
 * closed forms from the papers: Zukowski et al., PRL 71, 4287 (1993) (swapping);
   Bennett et al., PRL 76, 722 (1996) (BBPSSW); Deutsch et al., PRL 77, 2818 (1996) (DEJMPS);
   Dür, Briegel, Cirac, Zoller, PRA 59, 169 (1999) (gate and measurement errors).
@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 
 import channels
 import qnet_core as qc
-from protocols import _chain_kernels as chain
 from protocols import bd_entanglement_swap, bd_purify, entanglement_swap, purify
 from qnet_core import _pair as P
 from qnet_core.gates import CNOT, I2, X, Z, rx
@@ -162,25 +161,6 @@ def test_swap_sample_draws_from_the_branches(r1, r2, g, q, u):
     np.testing.assert_allclose(out, branches[k], atol=1e-10)
 
 
-@given(r1=states, r2=states, u=st.floats(0.0, 1.0, exclude_max=True))
-def test_noiseless_swap_matches_chain_kernels(r1, r2, u):
-    """Same projection, correction and draw as the chain Monte Carlo's noiseless swap."""
-    a, b = c128(r1), c128(r2)
-    got, want = np.empty((4, 4), dtype=np.complex128), np.empty((4, 4), dtype=np.complex128)
-    for k in range(4):
-        assert abs(P._swap_branch_4x4(a, b, k, got) - chain.swap_outcome(a, b, k, want)) < ATOL
-        np.testing.assert_allclose(got, want, atol=ATOL)
-        P._pauli_on_second_4x4(got, k)
-        chain.pauli_on_second(want, k)
-        np.testing.assert_allclose(got, want, atol=ATOL)
-    k_chain = chain.entanglement_swap(a, b, want, u)
-    probs = np.array([chain.swap_outcome(a, b, k, got) for k in range(4)])
-    k_ours = P._swap_sample_4x4(a, b, 0.0, 0.0, u, got)
-    if np.all(np.abs(np.cumsum(probs) - u) > 1e-9) and probs[k_chain] > P.TINY:
-        assert k_ours == k_chain
-        np.testing.assert_allclose(got, want, atol=1e-10)
-
-
 def test_swap_of_phi_plus_pairs_zukowski():
     """Zukowski et al., PRL 71, 4287 (1993): phi+ (x) phi+ gives phi+ on (A, C) after each outcome (p = 1/4)."""
     phi = qc.bell_state("phi+")
@@ -210,29 +190,16 @@ def test_purify_matches_reference(path, method, r1, r2, g, q):
     np.testing.assert_allclose(got, want, atol=ATOL)
 
 
-@pytest.mark.parametrize("method", [0, 1], ids=["dejmps", "bbpssw"])
-@given(r1=states, r2=states)
-def test_noiseless_purify_matches_chain_kernel(method, r1, r2):
-    """The noiseless round equals the chain Monte Carlo's ``purify`` kernel."""
-    got, want = np.empty((4, 4), dtype=np.complex128), np.empty((4, 4), dtype=np.complex128)
-    p_got = P._purify_4x4(c128(r1), c128(r2), method, 0.0, 0.0, got)
-    p_want = chain.purify(c128(r1), c128(r2), method, want)
-    assert abs(p_got - p_want) < ATOL
-    np.testing.assert_allclose(got, want, atol=ATOL)
-
-
 @given(rho=states)
-def test_local_steps_match_chain_kernels(rho):
-    """DEJMPS rotation, BBPSSW twirl and phi+ fidelity equal the chain kernels' versions."""
+def test_local_steps_match_dense_algebra(rho):
+    """DEJMPS rotation (Rx(pi/2) x Rx(-pi/2)), BBPSSW twirl and phi+ fidelity against numpy algebra."""
     a = c128(rho)
-    got, want = np.empty((4, 4), dtype=np.complex128), np.empty((4, 4), dtype=np.complex128)
+    got = np.empty((4, 4), dtype=np.complex128)
     P._dejmps_rotation_4x4(a, got)
-    chain.local_rx_dejmps(a, want)
-    np.testing.assert_allclose(got, want, atol=ATOL)
+    U = np.kron(rx(np.pi / 2), rx(-np.pi / 2))
+    np.testing.assert_allclose(got, U @ a @ U.conj().T, atol=ATOL)
     P._twirl_4x4(a, got)
-    chain.twirl_to_werner(a, want)
-    np.testing.assert_allclose(got, want, atol=ATOL)
-    assert abs(P._fidelity_phi_plus_4x4(a) - chain.fidelity_phi_plus(a)) < ATOL
+    np.testing.assert_allclose(got, qc.werner(qc.fidelity(rho, qc.bell_ket())), atol=1e-10)
     assert abs(P._fidelity_phi_plus_4x4(a) - qc.fidelity(rho, qc.bell_ket())) < 1e-10
 
 
@@ -277,34 +244,20 @@ rates = st.one_of(st.just(0.0), st.floats(0.05, 20.0))
 
 @given(rho=states, dt=st.floats(0.0, 3.0), rate1=rates, frac=st.floats(0.0, 1.0))
 def test_memory_t1_t2_matches_channels(rho, dt, rate1, frac):
-    """T1/T2 memory equals :func:`channels.memory` on both qubits and the chain's ``memory_noise``."""
+    """T1/T2 memory equals :func:`channels.memory` on both qubits."""
     rate2 = rate1 * (0.51 + frac) if rate1 > 0 else 5.0 * frac  # 1/T2 > 1/(2 T1)
     got = c128(rho).copy()
     P._memory_4x4(got, dt, 0, rate1, rate2)
     # the Kraus reference takes sqrt(1 - gamma) of gamma ~ 1 - 1e-12 at long times: 1e-10 absolute
     np.testing.assert_allclose(got, ref_memory(rho, dt, 0, rate1, rate2), atol=1e-10)
-    want = c128(rho).copy()
-    chain.memory_noise(want, dt, 0, rate1, rate2)
-    np.testing.assert_allclose(got, want, atol=ATOL)
 
 
 @given(rho=states, dt=st.floats(0.0, 3.0), rate=rates)
 def test_depolarizing_memory_matches_channels(rho, dt, rate):
-    """Depolarizing memory equals :func:`channels.depolarizing_memory` on both qubits and ``memory_noise``."""
+    """Depolarizing memory equals :func:`channels.depolarizing_memory` on both qubits."""
     got = c128(rho).copy()
     P._memory_4x4(got, dt, 1, rate, 0.0)
     np.testing.assert_allclose(got, ref_memory(rho, dt, 1, rate, 0.0), atol=ATOL)
-    want = c128(rho).copy()
-    chain.memory_noise(want, dt, 1, rate, 0.0)
-    np.testing.assert_allclose(got, want, atol=ATOL)
-
-
-@given(rho=states, q=st.integers(0, 1), g_down=st.floats(0, 1), g_up=st.floats(0, 1), coh=st.floats(0, 1))
-def test_qubit_channel_matches_chain(rho, q, g_down, g_up, coh):
-    got, want = c128(rho).copy(), c128(rho).copy()
-    P._qubit_channel_4x4(got, q, g_down, g_up, coh)
-    chain.qubit_channel(want, q, g_down, g_up, coh)
-    np.testing.assert_allclose(got, want, atol=ATOL)
 
 
 @given(rho=states, q=errors)
