@@ -15,8 +15,11 @@ secret fraction per sifted bit is
 (Shor and Preskill, PRL 85, 441 (2000), for the entanglement-based protocol; Ma, Fung, Lo,
 PRA 76, 012307 (2007)), where h is the binary entropy and ``f >= 1`` the error-correction
 inefficiency (``f = 1`` at the Shannon limit); it is clipped at 0. If the pair is delivered in
-a known Pauli frame (e.g. an uncorrected swap, see :class:`protocols.swapping.SwapResult`),
+a known Pauli frame (e.g. an uncorrected swap, see :class:`protocols.entanglement.SwapResult`),
 ``frame = k`` makes Bell state k the target: Bob flips his bits accordingly.
+
+:func:`pair_qkd` takes a dense state or a :class:`qnet_core.BellDiagonal` (whose coefficients give
+the error rates directly); ``bd_pair_qkd`` is a deprecated alias.
 """
 
 from __future__ import annotations
@@ -25,17 +28,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from qnet_core.bell_diagonal import BellDiagonal
 from qnet_core.errors import ParameterError
 from qnet_core.metrics import binary_entropy
 from qnet_core.validation import check_finite
 
-from .entanglement.swapping import _as_coeffs, _as_pair, _bd_shift, _scalar
+from ._common import Result, _as_coeffs, _as_pair, _bell_shift, _scalar, deprecated_alias
 
 __all__ = ["PairQKDResult", "pair_qkd", "bd_pair_qkd", "bbm92_secret_fraction"]
 
 
-@dataclass(frozen=True, slots=True)
-class PairQKDResult:
+@dataclass(frozen=True, slots=True, repr=False)
+class PairQKDResult(Result):
     """QBERs and asymptotic secret fraction of a delivered pair.
 
     Attributes
@@ -49,10 +53,6 @@ class PairQKDResult:
     qber_z: float | np.ndarray
     qber_x: float | np.ndarray
     secret_fraction: float | np.ndarray
-
-    def to_dict(self) -> dict:
-        return {"qber_z": np.asarray(self.qber_z).tolist(), "qber_x": np.asarray(self.qber_x).tolist(),
-                "secret_fraction": np.asarray(self.secret_fraction).tolist()}
 
 
 def _check_frame(frame, owner: str) -> int:
@@ -78,6 +78,11 @@ def bbm92_secret_fraction(qber_x, qber_z, ec_efficiency: float = 1.0):
     ec_efficiency : float, default 1
         Error-correction inefficiency ``f >= 1``.
 
+    Returns
+    -------
+    float or numpy.ndarray
+        Secret bits per sifted pair, of the broadcast shape of the error rates.
+
     Examples
     --------
     >>> round(bbm92_secret_fraction(0.05, 0.05), 6)
@@ -90,52 +95,47 @@ def bbm92_secret_fraction(qber_x, qber_z, ec_efficiency: float = 1.0):
     for name, v in (("qber_x", ex), ("qber_z", ez)):
         if not np.all(np.isfinite(v)) or np.any(v < 0) or np.any(v > 1):
             raise ParameterError(f"{owner}(): {name}={v!r} must lie in [0, 1]")
-    r = 1.0 - binary_entropy(ex) - f * binary_entropy(ez)
-    return _scalar(np.maximum(r, 0.0))
+    return _secret_fraction(ex, ez, f)
 
 
-def bd_pair_qkd(coeffs, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool = True) -> PairQKDResult:
-    """QBERs and BBM92 secret fraction from Bell coefficients ``(..., 4)`` (fast path).
-
-    Examples
-    --------
-    >>> r = bd_pair_qkd([0.9, 0.05, 0.03, 0.02])
-    >>> round(r.qber_z, 6), round(r.qber_x, 6)
-    (0.05, 0.07)
-    """
-    owner = "bd_pair_qkd"
-    c = _as_coeffs(coeffs, "coeffs", owner, validate)
-    k = _check_frame(frame, owner)
-    f = _check_f(ec_efficiency, owner)
-    c = _bd_shift(c, k)  # coefficients relative to the target Bell state k
-    ez = c[..., 2] + c[..., 3]
-    ex = c[..., 1] + c[..., 3]
-    ez, ex = np.clip(ez, 0.0, 1.0), np.clip(ex, 0.0, 1.0)
-    return PairQKDResult(qber_z=_scalar(ez), qber_x=_scalar(ex),
-                         secret_fraction=bbm92_secret_fraction(ex, ez, f))
+def _secret_fraction(ex, ez, f: float):
+    """``max(0, 1 - h(e_x) - f h(e_z))`` of checked error rates."""
+    return _scalar(np.maximum(1.0 - binary_entropy(ex) - f * binary_entropy(ez), 0.0))
 
 
-def pair_qkd(rho, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool = True) -> PairQKDResult:
+def _pair_qkd_bd(c: np.ndarray, k: int, f: float) -> PairQKDResult:
+    """Error rates from Bell coefficients ``(..., 4)`` relative to the target Bell state ``k``."""
+    c = _bell_shift(c, k)
+    ez = np.clip(c[..., 2] + c[..., 3], 0.0, 1.0)
+    ex = np.clip(c[..., 1] + c[..., 3], 0.0, 1.0)
+    return PairQKDResult(qber_z=_scalar(ez), qber_x=_scalar(ex), secret_fraction=_secret_fraction(ex, ez, f))
+
+
+def pair_qkd(rho, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool | str = True) -> PairQKDResult:
     """QBERs in the Z and X bases and the BBM92 secret fraction of a two-qubit state.
 
     Parameters
     ----------
-    rho : array_like, shape (..., 4, 4)
+    rho : array_like, shape (..., 4, 4), or BellDiagonal
         Delivered pair (Alice = qubit 0, Bob = qubit 1); any two-qubit state.
     frame : int, default 0
         Bell index of the target state (0 = ``phi+``); Bob flips his Z bit when the target
         has ``x = 1`` and his X bit when it has ``z = 1``.
     ec_efficiency : float, default 1
         Error-correction inefficiency ``f >= 1``.
+    validate : bool or "full", default True
+        Check that a dense input is a two-qubit density matrix.
 
     Returns
     -------
     PairQKDResult
+        Floats, or arrays of the batch shape.
 
     Notes
     -----
     ``<Z(x)Z> = rho_00 - rho_11 - rho_22 + rho_33`` and
-    ``<X(x)X> = 2 Re(rho_03 + rho_12)``; only the Bell-diagonal part of rho matters.
+    ``<X(x)X> = 2 Re(rho_03 + rho_12)``; only the Bell-diagonal part of rho matters, so for
+    Bell coefficients ``e_z = c[psi+] + c[psi-]`` and ``e_x = c[phi-] + c[psi-]``.
 
     Examples
     --------
@@ -143,16 +143,52 @@ def pair_qkd(rho, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool 
     >>> r = pair_qkd(qc.werner(0.97))
     >>> round(r.qber_z, 6), round(r.secret_fraction, 6)
     (0.02, 0.717119)
+    >>> r = pair_qkd(qc.BellDiagonal([0.9, 0.05, 0.03, 0.02]))
+    >>> round(r.qber_z, 6), round(r.qber_x, 6)
+    (0.05, 0.07)
     """
     owner = "pair_qkd"
-    a = _as_pair(rho, "rho", owner, validate)
     k = _check_frame(frame, owner)
     f = _check_f(ec_efficiency, owner)
+    if isinstance(rho, BellDiagonal):
+        return _pair_qkd_bd(rho.coefficients, k, f)
+    a = _as_pair(rho, "rho", owner, validate)
     zz = np.real(a[..., 0, 0] - a[..., 1, 1] - a[..., 2, 2] + a[..., 3, 3])
     xx = 2.0 * np.real(a[..., 0, 3] + a[..., 1, 2])
     sz = -1.0 if (k >> 1) else 1.0
     sx = -1.0 if (k & 1) else 1.0
     ez = np.clip((1.0 - sz * zz) / 2.0, 0.0, 1.0)
     ex = np.clip((1.0 - sx * xx) / 2.0, 0.0, 1.0)
-    return PairQKDResult(qber_z=_scalar(ez), qber_x=_scalar(ex),
-                         secret_fraction=bbm92_secret_fraction(ex, ez, f))
+    return PairQKDResult(qber_z=_scalar(ez), qber_x=_scalar(ex), secret_fraction=_secret_fraction(ex, ez, f))
+
+
+@deprecated_alias("bd_pair_qkd", "pair_qkd(BellDiagonal(coeffs), ...)", renames={})
+def bd_pair_qkd(coeffs, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool = True) -> PairQKDResult:
+    """Deprecated alias of :func:`pair_qkd` on coefficient arrays; warns, goes away in the next release.
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4)
+        Bell coefficients of the delivered pair: ``pair_qkd(BellDiagonal(coeffs))``.
+    frame, ec_efficiency
+        As in :func:`pair_qkd`.
+    validate : bool, default True
+        Check the coefficients.
+
+    Returns
+    -------
+    PairQKDResult
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     r = bd_pair_qkd([0.9, 0.05, 0.03, 0.02])
+    >>> round(r.qber_z, 6), round(r.qber_x, 6)
+    (0.05, 0.07)
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
+    """
+    c = BellDiagonal._trusted(_as_coeffs(coeffs, "coeffs", "bd_pair_qkd", validate))
+    return pair_qkd(c, frame=frame, ec_efficiency=ec_efficiency)

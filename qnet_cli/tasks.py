@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -127,8 +128,8 @@ KEYRATE_PROTOCOLS = ("bb84", "bb84-decoy", "bbm92", "trusted-node")
 
 
 def compute_keyrate(p: dict, seed=None, progress=False) -> list[dict]:
-    """Key rate vs distance from :func:`protocols.keyrate.key_rate_curve`."""
-    kr = _lib("protocols.keyrate", "keyrate")
+    """Key rate vs distance from :func:`protocols.qkd.keyrate.key_rate_curve`."""
+    kr = _lib("protocols.qkd.keyrate", "keyrate")
     kw = dict(attenuation_db_per_km=p["attenuation"], detector_efficiency=p["detector_efficiency"],
               dark_count_prob=p["dark_count"], misalignment=p["misalignment"], ec_efficiency=p["ec_efficiency"],
               rep_rate_hz=p["rep_rate"], mu=p["mu"], decoy=p["decoy"], nu=p["nu"], max_link_km=p["max_link_km"])
@@ -196,7 +197,8 @@ def build_chain(p: dict):
         p["segments"], p["length_km"], scheme=p["scheme"], memory_t1_s=p["memory_t1"], memory_t2_s=_t2(p),
         cutoff_s=p["cutoff"], purification=p["purify"], protocol=p["protocol"], memories_per_node=mem,
         attenuation_db_per_km=p["attenuation"], detector_efficiency=p["detector_efficiency"],
-        dark_count_prob=p["dark_count"], bright_state_param=p["bright_state"])
+        dark_count_prob=p["dark_count"], bright_state_param=p["bright_state"], gate_error=p["gate_error"],
+        readout_error=p["readout_error"], swap_success_prob=p["swap_success"])
 
 
 def run_chain(p: dict, seed, progress=False):
@@ -248,6 +250,11 @@ CHAIN = Command(
      Param("dark-count", "float", 0.0, "dark-count probability per detection window", lo=0.0, hi=1.0),
      Param("bright-state", "float", 0.1, "single-click bright-state parameter alpha", lo=0.0, hi=1.0, lo_open=True,
            hi_open=True),
+     Param("gate-error", "float", 0.0, "two-qubit depolarizing probability with each Bell measurement and "
+           "purification CNOT", lo=0.0, hi=1.0),
+     Param("readout-error", "float", 0.0, "probability that a measured bit is misread", lo=0.0, hi=1.0),
+     Param("swap-success", "float", 1.0, "probability that a Bell-state measurement succeeds", lo=0.0, hi=1.0,
+           lo_open=True),
      Param("trials", "int", 1000, "Monte Carlo trials", lo=1),
      _SEED),
     CHAIN_RESULT_COLUMNS,
@@ -257,14 +264,47 @@ CHAIN = Command(
 )
 
 
-# ----------------------------------------------------------------------------- swap
+# ----------------------------------------------------------------------------- swap, purify, teleport
+def _error_params(gate_help: str, readout_help: str) -> tuple:
+    """``--gate-error`` and ``--readout-error``, and their deprecated names ``--p2`` and ``--eta``."""
+    return (Param("gate-error", "float", 0.0, gate_help, lo=0.0, hi=1.0),
+            Param("readout-error", "float", 0.0, readout_help, lo=0.0, hi=1.0),
+            Param("p2", "float", None, "deprecated name of --gate-error", lo=0.0, hi=1.0),
+            Param("eta", "float", None, "deprecated name of --readout-error", lo=0.0, hi=1.0))
+
+
+_RENAMED = (("p2", "gate_error"), ("eta", "readout_error"))
+
+
+def _errors(p: dict, command: str) -> dict:
+    """``gate_error`` and ``readout_error`` of validated parameters, taking the deprecated ``p2``/``eta``.
+
+    An old name prints a one-line deprecation note on stderr; an old name together with a
+    non-default new value is an error.
+    """
+    out = {}
+    for old, new in _RENAMED:
+        value = p.get(new)
+        if p.get(old) is not None:
+            dash_old, dash_new = old.replace("_", "-"), new.replace("_", "-")
+            if value not in (None, 0.0):
+                raise ScenarioError(f"{command}: --{dash_old} is the deprecated name of --{dash_new}; "
+                                    f"give only --{dash_new}")
+            print(f"qnet {command}: note: --{dash_old} is deprecated; use --{dash_new} (scenario key {new}); "
+                  f"--{dash_old} goes away in the next release", file=sys.stderr)
+            value = p[old]
+        out[new] = 0.0 if value is None else float(value)
+    return out
+
+
 def compute_swap(p: dict, seed=None, progress=False) -> list[dict]:
     """Entanglement swap of two Werner pairs (:func:`protocols.entanglement.swapping.entanglement_swap`)."""
     sw = _lib("protocols.entanglement.swapping", "swap")
     import qnet_core as qc
 
     f2 = p["fidelity"] if p["fidelity2"] is None else p["fidelity2"]
-    r = sw.entanglement_swap(qc.werner(p["fidelity"]), qc.werner(f2), p2=p["p2"], eta=p["eta"], bsm=p["bsm"])
+    r = sw.entanglement_swap(qc.BellDiagonal.werner(p["fidelity"]), qc.BellDiagonal.werner(f2), bsm=p["bsm"],
+                             **_errors(p, "swap"))
     return [{"fidelity": float(r.fidelity), "success_probability": float(r.success_probability)}]
 
 
@@ -274,24 +314,23 @@ SWAP = Command(
     "prints the fidelity of the end-to-end pair and the BSM success probability.",
     (Param("fidelity", "float", 0.95, "fidelity of the first pair", lo=0.0, hi=1.0),
      Param("fidelity2", "float", None, "fidelity of the second pair (default: same as --fidelity)", lo=0.0, hi=1.0),
-     Param("p2", "float", 0.0, "two-qubit depolarizing probability of the BSM's CNOT", lo=0.0, hi=1.0),
-     Param("eta", "float", 0.0, "readout error probability per measured bit", lo=0.0, hi=1.0),
+     *_error_params("two-qubit depolarizing probability of the BSM's CNOT",
+                    "readout error probability per measured bit"),
      Param("bsm", "choice", "ideal", "Bell-measurement model", choices=("ideal", "linear_optics")),
      _SEED),
     ("fidelity", "success_probability"),
     compute_swap,
-    example="qnet swap --fidelity 0.95 --p2 0.01 --json",
+    example="qnet swap --fidelity 0.95 --gate-error 0.01 --json",
 )
 
 
-# ----------------------------------------------------------------------------- purify
 def compute_purify(p: dict, seed=None, progress=False) -> list[dict]:
     """Recurrence or pumping purification rounds (:mod:`protocols.entanglement.purification`)."""
     pu = _lib("protocols.entanglement.purification", "purify")
     import qnet_core as qc
 
     fn = pu.recurrence_rounds if p["scheme"] == "recurrence" else pu.pumping_rounds
-    s = fn(qc.werner(p["fidelity"]), p["rounds"], method=p["method"], p2=p["p2"], eta=p["eta"])
+    s = fn(qc.BellDiagonal.werner(p["fidelity"]), p["rounds"], method=p["method"], **_errors(p, "purify"))
     return [{"round": r + 1, "fidelity": float(s.fidelity[r]), "success_probability": float(s.success_probability[r]),
              "pairs_per_output": float(s.pairs_per_output[r])} for r in range(p["rounds"])]
 
@@ -304,8 +343,7 @@ PURIFY = Command(
      Param("method", "choice", "dejmps", "purification protocol", choices=("dejmps", "bbpssw")),
      Param("scheme", "choice", "recurrence", "schedule", choices=("recurrence", "pumping")),
      Param("rounds", "int", 3, "number of rounds", lo=1, hi=64),
-     Param("p2", "float", 0.0, "two-qubit depolarizing probability per local CNOT", lo=0.0, hi=1.0),
-     Param("eta", "float", 0.0, "measurement error probability", lo=0.0, hi=1.0),
+     *_error_params("two-qubit depolarizing probability per local CNOT", "measurement error probability"),
      _SEED),
     ("round", "fidelity", "success_probability", "pairs_per_output"),
     compute_purify,
@@ -313,14 +351,13 @@ PURIFY = Command(
 )
 
 
-# ----------------------------------------------------------------------------- teleport
 def compute_teleport(p: dict, seed=None, progress=False) -> list[dict]:
     """Teleportation over a Werner resource (:mod:`protocols.entanglement.teleportation`): one random input state
     drawn from ``seed`` and the exact state-averaged figures."""
     tp = _lib("protocols.entanglement.teleportation", "teleport")
     import qnet_core as qc
 
-    kw = dict(p2=p["p2"], eta=p["eta"], distance_km=p["distance_km"], t1_s=p["memory_t1"], t2_s=_t2(p))
+    kw = dict(distance_km=p["distance_km"], t1_s=p["memory_t1"], t2_s=_t2(p), **_errors(p, "teleport"))
     resource = qc.werner(p["fidelity"])
     exact = tp.teleportation_fidelity(resource, **kw)
     r = tp.teleport(qc.random_ket(1, seed=seed), resource, **kw)
@@ -334,8 +371,8 @@ TELEPORT = Command(
     "measurement, Bob's qubit waiting in a T1/T2 memory for the classical bits over --distance-km; prints "
     "that state's fidelity and the exact state-averaged and entanglement fidelities.",
     (Param("fidelity", "float", 0.95, "fidelity of the Werner resource pair", lo=0.0, hi=1.0),
-     Param("p2", "float", 0.0, "two-qubit depolarizing probability of the BSM's CNOT", lo=0.0, hi=1.0),
-     Param("eta", "float", 0.0, "readout error probability per measured bit", lo=0.0, hi=1.0),
+     *_error_params("two-qubit depolarizing probability of the BSM's CNOT",
+                    "readout error probability per measured bit"),
      Param("distance-km", "float", 0.0, "distance the classical bits travel, km", lo=0.0),
      Param("memory-t1", "float", INF, "Bob's memory relaxation time T1, s", **_POS, allow_inf=True),
      Param("memory-t2", "float", INF, "Bob's memory coherence time T2, s (<= 2 T1; inf, the default, means no "

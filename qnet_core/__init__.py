@@ -11,8 +11,8 @@ contract only their target qubits in numba-compiled kernels.
 """
 
 from . import gates
-from .bell_diagonal import (bd_depolarize, bd_fidelity, bd_pauli_channel, bd_swap, from_bell_diagonal,
-                            to_bell_diagonal, twirl, twirl_dense)
+from .bell_diagonal import (BellDiagonal, bd_depolarize, bd_fidelity, bd_pauli_channel, bd_swap,
+                            from_bell_diagonal, to_bell_diagonal, twirl, twirl_dense)
 from .errors import (ChannelError, DimensionError, ParameterError, QnetError, QubitIndexError,
                      ScenarioError, StateError)
 from .measurement import Measurement, bell_measure, measure, sample_measurement
@@ -41,8 +41,8 @@ __all__ = [
     # metrics
     "fidelity", "fidelity_pure", "trace_distance", "purity", "entropy", "concurrence", "negativity",
     "log_negativity", "bell_coefficients", "binary_entropy",
-    # Bell-diagonal fast path
-    "to_bell_diagonal", "from_bell_diagonal", "twirl", "twirl_dense", "bd_swap", "bd_pauli_channel",
+    # Bell-diagonal states (the bd_* helpers are deprecated aliases)
+    "BellDiagonal", "to_bell_diagonal", "from_bell_diagonal", "twirl", "twirl_dense", "bd_swap", "bd_pauli_channel",
     "bd_depolarize", "bd_fidelity",
     # errors and randomness
     "QnetError", "StateError", "DimensionError", "QubitIndexError", "ParameterError", "ChannelError",

@@ -6,19 +6,27 @@ and Pauli-corrected Bell measurements keep states Bell-diagonal; then these func
 replace 4x4 (or 16x16) dense algebra with operations on ``(..., 4)`` arrays.
 Conversion to and from the dense form is exact (:func:`to_bell_diagonal`,
 :func:`from_bell_diagonal`). :class:`BellDiagonal` is the validated state type: it checks
-its coefficients once, at construction, and carries that verdict.
+its coefficients once, at construction, and carries that verdict. Protocols take it where
+they take dense states and then run on the coefficients (``protocols.entanglement_swap``
+of two BellDiagonal pairs is the XOR convolution of their coefficients); local Pauli noise is
+:meth:`BellDiagonal.pauli_channel` and :meth:`BellDiagonal.depolarize`.
+
+The coefficient-array helpers ``bd_swap``, ``bd_pauli_channel``, ``bd_depolarize`` and
+``bd_fidelity`` are deprecated: they still work for one release, with a DeprecationWarning.
 """
 
 from __future__ import annotations
 
 import reprlib
+import warnings
 
 import numpy as np
 
+from . import _pair
 from .errors import DimensionError, ParameterError, StateError
 from .metrics import bell_coefficients
 from .states import BELL_KETS, bell_diagonal
-from .validation import as_density_matrix
+from .validation import as_density_matrix, check_probability
 
 __all__ = [
     "BellDiagonal",
@@ -51,12 +59,46 @@ def _coeffs(c, name="coeffs", owner="bell_diagonal") -> np.ndarray:
 
 
 def from_bell_diagonal(coeffs) -> np.ndarray:
-    """Dense ``(..., 4, 4)`` state from Bell coefficients ``(..., 4)`` (alias of ``bell_diagonal``)."""
+    """Dense ``(..., 4, 4)`` state from Bell coefficients ``(..., 4)`` (alias of ``bell_diagonal``).
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4)
+        Bell coefficients in BELL_NAMES order (checked: non-negative, summing to 1).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4, 4), complex128
+
+    Examples
+    --------
+    >>> from_bell_diagonal([0.5, 0.5, 0, 0]).real.round(3).diagonal().tolist()
+    [0.5, 0.0, 0.0, 0.5]
+    """
     return bell_diagonal(coeffs)
 
 
 def to_bell_diagonal(rho, atol: float = 1e-9, validate: bool = True) -> np.ndarray:
     """Exact Bell coefficients of a Bell-diagonal two-qubit state.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 4, 4)
+        Bell-diagonal density matrices.
+    atol : float, default 1e-9
+        Largest allowed off-diagonal element in the Bell basis.
+    validate : bool or "full", default True
+        Check that ``rho`` is a density matrix.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4), float64
+
+    Examples
+    --------
+    >>> import qnet_core as qc
+    >>> to_bell_diagonal(qc.werner(0.7)).round(6).tolist()
+    [0.7, 0.1, 0.1, 0.1]
 
     Raises
     ------
@@ -94,73 +136,187 @@ def twirl(rho, validate: bool = True) -> np.ndarray:
     The twirl ``(1/4) sum_P (P (x) P*) rho (P (x) P*)^dag`` keeps the Bell-basis diagonal
     and removes every off-diagonal element, so its coefficients are ``<B_k|rho|B_k>``
     (Bennett et al., PRA 54, 3824 (1996)). Fidelity to every Bell state is preserved.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 4, 4)
+        Two-qubit density matrices.
+    validate : bool or "full", default True
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4), float64
+
+    Examples
+    --------
+    >>> import qnet_core as qc
+    >>> twirl(qc.basis_state("00")).round(6).tolist()
+    [0.5, 0.5, 0.0, 0.0]
     """
     return bell_coefficients(rho, validate=validate)
 
 
 def twirl_dense(rho, validate: bool = True) -> np.ndarray:
-    """Dense ``(..., 4, 4)`` Bell-diagonal twirl of a two-qubit state."""
-    return bell_diagonal(twirl(rho, validate=validate), validate=False)
-
-
-def bd_swap(c1, c2, validate: bool = True) -> np.ndarray:
-    """Bell coefficients after swapping two Bell-diagonal pairs (ideal BSM + Pauli correction).
-
-    If pair (A, B1) has coefficients ``c1`` and (B2, C) has ``c2``, a Bell measurement on
-    (B1, B2) with the standard Pauli correction on C leaves (A, C) Bell-diagonal with
-    ``c[k] = sum_{i XOR j = k} c1[i] c2[j]`` (Pauli errors compose by XOR of indices),
-    independently of the outcome. For Werner inputs this gives ``w = w1 w2``.
-
-    Examples
-    --------
-    >>> bd_swap([1, 0, 0, 0], [0.9, 0.1, 0, 0]).tolist()
-    [0.9, 0.1, 0.0, 0.0]
-    """
-    a = _coeffs(c1, "c1", "bd_swap") if validate else np.asarray(c1, dtype=np.float64)
-    b = _coeffs(c2, "c2", "bd_swap") if validate else np.asarray(c2, dtype=np.float64)
-    a, b = np.broadcast_arrays(a, b)
-    out = np.zeros(a.shape, dtype=np.float64)
-    for i in range(4):
-        for j in range(4):
-            out[..., i ^ j] += a[..., i] * b[..., j]
-    return out
-
-
-def bd_pauli_channel(coeffs, pauli_probs, validate: bool = True) -> np.ndarray:
-    """Apply a Pauli channel to one half of a Bell-diagonal pair.
+    """Dense ``(..., 4, 4)`` Bell-diagonal twirl of a two-qubit state.
 
     Parameters
     ----------
-    coeffs : array_like, shape (..., 4)
-        Bell coefficients.
-    pauli_probs : array_like, shape (..., 4)
-        Probabilities of (I, X, Y, Z) on either qubit (the result is the same for
-        either half up to the Y-phase, which leaves Bell projectors unchanged).
+    rho : array_like, shape (..., 4, 4)
+    validate : bool or "full", default True
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4, 4), complex128
+
+    Examples
+    --------
+    >>> import qnet_core as qc
+    >>> bool(np.allclose(twirl_dense(qc.werner(0.9)), qc.werner(0.9)))
+    True
+    """
+    return bell_diagonal(twirl(rho, validate=validate), validate=False)
+
+
+def _deprecated(old: str, new: str) -> None:
+    warnings.warn(f"qnet_core.{old}() is deprecated; use {new} ({old} goes away in the next release)",
+                  DeprecationWarning, stacklevel=3)
+
+
+def _xor_convolve(c1: np.ndarray, c2: np.ndarray) -> np.ndarray:
+    """XOR convolution of Bell coefficients ``(..., 4)`` (batches broadcast): the noiseless swap kernel."""
+    batch = np.broadcast_shapes(c1.shape[:-1], c2.shape[:-1])
+    a = np.ascontiguousarray(np.broadcast_to(c1, batch + (4,)), dtype=np.float64).reshape(-1, 4)
+    b = np.ascontiguousarray(np.broadcast_to(c2, batch + (4,)), dtype=np.float64).reshape(-1, 4)
+    out = np.empty(a.shape)
+    _pair._swap_bd_batch(a, b, 0.0, 0.0, out)
+    return out.reshape(batch + (4,))
+
+
+def _pauli_to_bell(p: np.ndarray) -> np.ndarray:
+    """Pauli probabilities in (I, X, Y, Z) order -> Bell-index order (I, Z, X, Y)."""
+    pb = np.empty(p.shape, dtype=np.float64)
+    pb[..., PAULI_TO_BELL] = p
+    return pb
+
+
+def bd_swap(c1, c2, validate: bool = True) -> np.ndarray:
+    """Deprecated: use ``protocols.entanglement_swap(BellDiagonal(c1), BellDiagonal(c2)).state``.
+
+    Bell coefficients ``c[k] = sum_{i XOR j = k} c1[i] c2[j]`` after an ideal swap with Pauli
+    correction (Pauli errors compose by XOR of indices). Warns; goes away in the next release.
+
+    Parameters
+    ----------
+    c1, c2 : array_like, shape (..., 4)
+    validate : bool, default True
 
     Returns
     -------
     numpy.ndarray, shape (..., 4)
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     bd_swap([1, 0, 0, 0], [0.9, 0.1, 0, 0]).tolist()
+    [0.9, 0.1, 0.0, 0.0]
     """
+    _deprecated("bd_swap", "protocols.entanglement_swap(BellDiagonal(c1), BellDiagonal(c2)).state")
+    a = _coeffs(c1, "c1", "bd_swap") if validate else np.asarray(c1, dtype=np.float64)
+    b = _coeffs(c2, "c2", "bd_swap") if validate else np.asarray(c2, dtype=np.float64)
+    return _xor_convolve(a, b)
+
+
+def bd_pauli_channel(coeffs, pauli_probs, validate: bool = True) -> np.ndarray:
+    """Deprecated: use ``BellDiagonal(coeffs).pauli_channel(pauli_probs).coefficients``.
+
+    A Pauli channel with probabilities of (I, X, Y, Z) on one half of a Bell-diagonal pair.
+    Warns; goes away in the next release.
+
+    Parameters
+    ----------
+    coeffs, pauli_probs : array_like, shape (..., 4)
+    validate : bool, default True
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4)
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     bd_pauli_channel([1, 0, 0, 0], [0.9, 0, 0, 0.1]).round(6).tolist()
+    [0.9, 0.1, 0.0, 0.0]
+    """
+    _deprecated("bd_pauli_channel", "BellDiagonal(coeffs).pauli_channel(pauli_probs)")
     c = _coeffs(coeffs, "coeffs", "bd_pauli_channel") if validate else np.asarray(coeffs, dtype=np.float64)
     p = np.asarray(pauli_probs, dtype=np.float64)
     if validate:
         p = _coeffs(p, "pauli_probs", "bd_pauli_channel")
-    pb = np.zeros(p.shape, dtype=np.float64)
-    pb[..., PAULI_TO_BELL] = p  # reorder to Bell-index order
-    return bd_swap(c, pb, validate=False)
+    return _xor_convolve(c, _pauli_to_bell(p))
 
 
 def bd_depolarize(coeffs, p: float, validate: bool = True) -> np.ndarray:
-    """Two-qubit depolarizing ``rho -> (1 - p) rho + p I/4`` on Bell coefficients."""
+    """Deprecated: use ``BellDiagonal(coeffs).depolarize(p).coefficients``.
+
+    Two-qubit depolarizing ``rho -> (1 - p) rho + p I/4`` on Bell coefficients. Warns; goes
+    away in the next release.
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4)
+    p : float or array_like in [0, 1]
+    validate : bool, default True
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4)
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     bd_depolarize([1, 0, 0, 0], 0.2).round(6).tolist()
+    [0.85, 0.05, 0.05, 0.05]
+    """
+    _deprecated("bd_depolarize", "BellDiagonal(coeffs).depolarize(p)")
     c = _coeffs(coeffs, "coeffs", "bd_depolarize") if validate else np.asarray(coeffs, dtype=np.float64)
     p = np.asarray(p, dtype=np.float64)
     if validate and (np.any(~np.isfinite(p)) or np.any(p < 0) or np.any(p > 1)):
         raise ParameterError(f"bd_depolarize(): p={p!r} must be a probability in [0, 1]")
+    return _depolarize(c, p)
+
+
+def _depolarize(c: np.ndarray, p: np.ndarray) -> np.ndarray:
     return (1.0 - p)[..., None] * c + p[..., None] / 4.0 if p.ndim else (1.0 - p) * c + p / 4.0
 
 
 def bd_fidelity(coeffs):
-    """Fidelity to |phi+>: the first Bell coefficient."""
+    """Deprecated: use ``BellDiagonal(coeffs).fidelity``. The first Bell coefficient (fidelity to |phi+>).
+
+    Warns; goes away in the next release.
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4)
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (...)
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", DeprecationWarning)
+    ...     bd_fidelity([0.9, 0.1, 0, 0])
+    0.9
+    """
+    _deprecated("bd_fidelity", "BellDiagonal(coeffs).fidelity")
     c = np.asarray(coeffs, dtype=np.float64)
     return c[..., 0] if c.ndim > 1 else float(c[0])
 
@@ -353,6 +509,10 @@ class BellDiagonal:
     def to_dense(self) -> np.ndarray:
         """Density matrices ``(..., 4, 4)``, complex128.
 
+        Returns
+        -------
+        numpy.ndarray, shape ``shape + (4, 4)``, complex128
+
         Examples
         --------
         >>> import qnet_core as qc
@@ -360,6 +520,59 @@ class BellDiagonal:
         True
         """
         return bell_diagonal(self.coefficients, validate=False)
+
+    # ------------------------------------------------------------------ local noise
+    def pauli_channel(self, pauli_probs) -> "BellDiagonal":
+        """The state after a Pauli channel on one of its qubits.
+
+        Parameters
+        ----------
+        pauli_probs : array_like, shape (..., 4)
+            Probabilities of (I, X, Y, Z), summing to 1; batch axes broadcast with
+            :attr:`shape`. The result is the same for either qubit (a Y's phase leaves Bell
+            projectors unchanged).
+
+        Returns
+        -------
+        BellDiagonal
+            Coefficients ``c[k] = sum_{i XOR j = k} self[i] p[j]`` with ``p`` in Bell-index
+            order: each Pauli with Bell index ``e`` maps ``|B_k>`` to ``|B_{k XOR e}>``.
+
+        Examples
+        --------
+        >>> BellDiagonal([1, 0, 0, 0]).pauli_channel([0.9, 0.0, 0.0, 0.1]).coefficients.round(6).tolist()
+        [0.9, 0.1, 0.0, 0.0]
+        """
+        p = _checked_coefficients(pauli_probs, "pauli_probs", f"{_OWNER}.pauli_channel")
+        return BellDiagonal._trusted(_xor_convolve(self.coefficients, _pauli_to_bell(p)))
+
+    def depolarize(self, p) -> "BellDiagonal":
+        """Two-qubit depolarizing ``rho -> (1 - p) rho + p I/4``.
+
+        Parameters
+        ----------
+        p : float or array_like in [0, 1]
+            Depolarizing probability; an array broadcasts with :attr:`shape`.
+
+        Returns
+        -------
+        BellDiagonal
+            Coefficients ``(1 - p) c + p/4``.
+
+        Examples
+        --------
+        >>> BellDiagonal([1, 0, 0, 0]).depolarize(0.2).coefficients.round(6).tolist()
+        [0.85, 0.05, 0.05, 0.05]
+        """
+        owner = f"{_OWNER}.depolarize"
+        if isinstance(p, (list, tuple, np.ndarray)):
+            arr = np.asarray(p, dtype=np.float64)
+            if not np.all((arr >= 0.0) & (arr <= 1.0)):  # NaN fails too
+                bad = np.ravel(arr[~((arr >= 0.0) & (arr <= 1.0))])[0]
+                raise ParameterError(f"{owner}(): p={float(bad)!r} is not a probability; it must lie in [0, 1]")
+        else:
+            arr = np.asarray(check_probability(p, "p", owner))
+        return BellDiagonal._trusted(_depolarize(self.coefficients, arr))
 
     def __len__(self) -> int:
         if not self.shape:

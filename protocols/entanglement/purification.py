@@ -18,18 +18,26 @@ the target pair in the Z basis and keep the source pair if their outcomes agree.
   ``A' = (A^2 + B^2)/N, B' = 2CD/N, C' = (C^2 + D^2)/N, D' = 2AB/N``,
   ``N = (A + B)^2 + (C + D)^2`` (the success probability).
 
-Noise (both methods, both code paths): each CNOT is followed by two-qubit depolarizing
-``rho -> (1 - p2) rho + p2 I/4`` on the two qubits it acts on (:func:`channels.depolarizing`),
-and each Z-measurement outcome is flipped with probability ``eta`` (a bit flip before an ideal
-measurement). This is the model of Dür, Briegel, Cirac, Zoller, PRA 59, 169 (1999), Sec. IV.
+Noise (both methods, both representations): each CNOT is followed by two-qubit depolarizing
+``rho -> (1 - p) rho + p I/4`` with ``p = gate_error`` on the two qubits it acts on
+(:func:`channels.depolarizing`), and each Z-measurement outcome is flipped with probability
+``q = readout_error`` (a bit flip before an ideal measurement). This is the model of Dür,
+Briegel, Cirac, Zoller, PRA 59, 169 (1999), Sec. IV.
 
-On Bell-diagonal coefficients (the fast path) the joint state of the two pairs is a
-distribution over ``(k1, k2)``. The bilateral CNOT maps ``(x1, z1), (x2, z2)`` to
-``(x1, z1 ^ z2), (x1 ^ x2, z2)``; depolarizing replaces the joint distribution by
-``(1 - p2)^2 P + (1 - (1 - p2)^2)/16``; the pair is kept with probability ``(1-eta)^2 + eta^2``
-if the target's x bit is 0 and ``2 eta (1 - eta)`` otherwise. The dense path runs the same
-circuit on :func:`qnet_core.tensor` of the two pairs with the engine's kernels and
-:func:`qnet_core.measure`; the two agree for Bell-diagonal inputs (tested).
+One function per operation; the input's type picks the representation, and both call the
+compiled primitives of :mod:`qnet_core._pair`:
+
+* dense states ``(..., 4, 4)``: the round runs on the two 4x4 pairs (depolarizing is unitarily
+  covariant, so it acts on the input product as four product terms; see :mod:`qnet_core._pair`);
+* :class:`qnet_core.BellDiagonal` pairs: the joint state of the two pairs is a distribution over
+  ``(k1, k2)``. The bilateral CNOT maps ``(x1, z1), (x2, z2)`` to ``(x1, z1 ^ z2), (x1 ^ x2, z2)``;
+  depolarizing replaces the joint distribution by ``(1 - p)^2 P + (1 - (1 - p)^2)/16``; the pair
+  is kept with probability ``(1-q)^2 + q^2`` if the target's x bit is 0 and ``2 q (1 - q)``
+  otherwise. The two agree for Bell-diagonal inputs (tested against the slow 16x16 reference).
+
+A BellDiagonal given together with a dense state is converted to dense. The keywords ``p2``
+and ``eta`` of earlier releases still work, with a DeprecationWarning, and ``bd_purify``,
+``bd_recurrence_rounds``, ``bd_pumping_rounds`` are deprecated aliases.
 
 Schedules: :func:`recurrence_rounds` (symmetric: each round purifies two copies of the
 previous round's output; elementary pairs per output ``N_k = 2 N_{k-1} / p_k``) and
@@ -41,18 +49,19 @@ with a fresh elementary pair; a failure loses both and the whole ladder restarts
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Literal
 
 import numpy as np
 
-import channels
-from qnet_core import measure, tensor, werner
+from qnet_core._pair import TINY
+from qnet_core._pair import _purify_bd as _pair_purify_bd
+from qnet_core._pair import _purify_bd_batch as _pair_purify_bd_batch
+from qnet_core.bell_diagonal import BellDiagonal
 from qnet_core.errors import ParameterError
-from qnet_core.gates import CNOT, rx
-from qnet_core.ops import OperationSequence
-from qnet_core.validation import check_probability
 
-from .swapping import _as_coeffs, _as_pair, _scalar
+from .._common import (ZERO, Result, _as_coeffs, _as_pair, _as_two_pairs, _coefficient_arrays, _fidelity_phi_plus,
+                       _flat_pairs, _one_of, _probability, _purify_norm_4x4, _purify_norm_batch, _scalar,
+                       bind_on_first_call, deprecated_alias, fast_constructor, renamed_errors)
 
 __all__ = [
     "PURIFICATION_METHODS",
@@ -72,16 +81,19 @@ __all__ = [
 #: Recurrence methods.
 PURIFICATION_METHODS = ("dejmps", "bbpssw")
 
-# DEJMPS local rotations exchange phi- (1) and psi- (3) in Bell-index order.
-_DEJMPS_PERM = np.array([0, 3, 2, 1])
+# Method codes of the kernels.
+_METHOD_CODE = {"dejmps": 0, "bbpssw": 1}
+
+bind_on_first_call(globals(), "_purify_norm_4x4", "_purify_norm_batch", "_pair_purify_bd",
+                   "_pair_purify_bd_batch")
 
 
-def _check_method(method, owner: str) -> str:
-    if method not in PURIFICATION_METHODS:
-        raise ParameterError(
-            f"{owner}(): method={method!r} is not allowed; use one of {', '.join(map(repr, PURIFICATION_METHODS))}"
-        )
-    return method
+def _check_method(method, owner: str) -> int:
+    """Kernel code of ``method`` (0 DEJMPS, 1 BBPSSW)."""
+    try:
+        return _METHOD_CODE[method]
+    except (KeyError, TypeError):
+        return _METHOD_CODE[_one_of(method, PURIFICATION_METHODS, "method", owner)]  # raises
 
 
 def _check_rounds(rounds, owner: str) -> int:
@@ -90,45 +102,32 @@ def _check_rounds(rounds, owner: str) -> int:
     return int(rounds)
 
 
-def _fid(state: np.ndarray) -> np.ndarray:
-    """|phi+> fidelity of dense (..., 4, 4) states."""
-    return np.real(state[..., 0, 0] + state[..., 3, 3] + state[..., 0, 3] + state[..., 3, 0]) / 2.0
-
-
 # --------------------------------------------------------------------------- results
-@dataclass(frozen=True, slots=True)
-class PurificationResult:
+@dataclass(frozen=True, slots=True, repr=False)
+class PurificationResult(Result):
     """One purification round.
 
     Attributes
     ----------
-    state : numpy.ndarray, shape (..., 4, 4) or (..., 4)
-        Normalized kept pair after success (dense, or Bell coefficients from the ``bd_``
-        functions); maximally mixed where the success probability is 0.
+    state : numpy.ndarray, shape (..., 4, 4), or BellDiagonal
+        Normalized kept pair after success (a :class:`qnet_core.BellDiagonal` for Bell-diagonal
+        inputs); maximally mixed where the success probability is at most 1e-14.
     success_probability : float or numpy.ndarray, shape (...)
         Probability that the two measured outcomes agree.
     fidelity : float or numpy.ndarray, shape (...)
         Fidelity of ``state`` to ``|phi+>``.
     """
 
-    state: np.ndarray
+    state: np.ndarray | BellDiagonal
     success_probability: float | np.ndarray
     fidelity: float | np.ndarray
 
-    def to_dict(self) -> dict:
-        st = np.asarray(self.state)
-        out = {"success_probability": np.asarray(self.success_probability).tolist(),
-               "fidelity": np.asarray(self.fidelity).tolist()}
-        if np.iscomplexobj(st):
-            out["state_real"] = st.real.tolist()
-            out["state_imag"] = st.imag.tolist()
-        else:
-            out["state"] = st.tolist()
-        return out
+
+_new_purification_result = fast_constructor(PurificationResult)
 
 
-@dataclass(frozen=True, slots=True)
-class PurificationRounds:
+@dataclass(frozen=True, slots=True, repr=False)
+class PurificationRounds(Result):
     """Per-round figures of a multi-round purification schedule.
 
     Arrays have the round as their first axis (round 1 .. ``rounds``), followed by the batch.
@@ -148,7 +147,7 @@ class PurificationRounds:
     pairs_per_output : numpy.ndarray, shape (rounds, ...)
         Expected number of elementary pairs consumed per output pair of each round (failed
         attempts included); its inverse is the yield (:attr:`output_yield`).
-    states : numpy.ndarray, shape (rounds, ..., 4, 4) or (rounds, ..., 4)
+    states : numpy.ndarray, shape (rounds, ..., 4, 4), or BellDiagonal of shape (rounds, ...)
         Output state after each round.
     """
 
@@ -158,10 +157,12 @@ class PurificationRounds:
     fidelity: np.ndarray
     success_probability: np.ndarray
     pairs_per_output: np.ndarray
-    states: np.ndarray
+    states: np.ndarray | BellDiagonal
+
+    _DICT_EXTRAS = (("yield", "output_yield"),)
 
     @property
-    def state(self) -> np.ndarray:
+    def state(self) -> np.ndarray | BellDiagonal:
         """Output state of the last round."""
         return self.states[-1]
 
@@ -170,21 +171,22 @@ class PurificationRounds:
         """Output pairs per elementary pair consumed, ``1 / pairs_per_output``."""
         return 1.0 / self.pairs_per_output
 
-    def to_dict(self) -> dict:
-        return {
-            "scheme": self.scheme,
-            "method": self.method,
-            "input_fidelity": np.asarray(self.input_fidelity).tolist(),
-            "fidelity": np.asarray(self.fidelity).tolist(),
-            "success_probability": np.asarray(self.success_probability).tolist(),
-            "pairs_per_output": np.asarray(self.pairs_per_output).tolist(),
-            "yield": np.asarray(self.output_yield).tolist(),
-        }
-
 
 # --------------------------------------------------------------------------- Bell-diagonal maps
-def werner_twirl(coeffs, validate: bool = True) -> np.ndarray:
+def werner_twirl(coeffs, validate: bool = True):
     """Werner form ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` of Bell coefficients (BBPSSW's twirl).
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4), or BellDiagonal
+        Bell coefficients in BELL_NAMES order.
+    validate : bool, default True
+        Check the coefficients (a BellDiagonal is already checked).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4), or BellDiagonal
+        Same type as the input.
 
     Examples
     --------
@@ -194,87 +196,76 @@ def werner_twirl(coeffs, validate: bool = True) -> np.ndarray:
     c = _as_coeffs(coeffs, "coeffs", "werner_twirl", validate)
     F = c[..., 0]
     q = (1.0 - F) / 3.0
-    return np.stack([F, q, q, q], axis=-1)
-
-
-def _bd_round(c1: np.ndarray, c2: np.ndarray, method: str, p2: float, eta: float):
-    """Core map on validated coefficients; returns (unnormalized kept coefficients, p_success)."""
-    if method == "bbpssw":
-        c1 = werner_twirl(c1, validate=False)
-        c2 = werner_twirl(c2, validate=False)
-    else:
-        c1 = c1[..., _DEJMPS_PERM]
-        c2 = c2[..., _DEJMPS_PERM]
-    c1, c2 = np.broadcast_arrays(c1, c2)
-    batch = c1.shape[:-1]
-    P = c1[..., :, None] * c2[..., None, :]  # P[k1, k2]
-    # bilateral CNOT (source -> target): (x1, z1), (x2, z2) -> (x1, z1^z2), (x1^x2, z2)
-    Q = np.zeros(batch + (4, 4))
-    for k1 in range(4):
-        x1, z1 = k1 >> 1, k1 & 1
-        for k2 in range(4):
-            x2, z2 = k2 >> 1, k2 & 1
-            Q[..., 2 * x1 + (z1 ^ z2), 2 * (x1 ^ x2) + z2] += P[..., k1, k2]
-    if p2 > 0.0:
-        keep = (1.0 - p2) ** 2
-        Q = keep * Q + (1.0 - keep) / 16.0
-    w_agree = (1.0 - eta) ** 2 + eta ** 2
-    w_differ = 2.0 * eta * (1.0 - eta)
-    out = w_agree * (Q[..., :, 0] + Q[..., :, 1]) + w_differ * (Q[..., :, 2] + Q[..., :, 3])
-    return out, out.sum(axis=-1)
+    out = np.stack([F, q, q, q], axis=-1)
+    return BellDiagonal._trusted(out) if isinstance(coeffs, BellDiagonal) else out
 
 
 def _normalize_bd(out: np.ndarray, p: np.ndarray) -> np.ndarray:
-    safe = np.where(p > 0, p, 1.0)
-    c = out / safe[..., None]
-    return np.where((p > 0)[..., None], c, 0.25)
+    """Normalized kept coefficients, in place; ``1/4`` each where ``p <= TINY`` (round-off)."""
+    ok = p > TINY
+    out /= np.where(ok, p, 1.0)[..., None]
+    out[~ok] = 0.25
+    return out
 
 
-def bd_purify(c1, c2=None, *, method: str = "dejmps", p2: float = 0.0, eta: float = 0.0,
-              validate: bool = True) -> PurificationResult:
-    """One recurrence round on Bell-diagonal coefficients (fast path).
+def _round_bd(c1: np.ndarray, c2: np.ndarray, m: int, g: float, q: float):
+    """One round on coefficients ``(..., 4)``: (normalized output coefficients, p_success), batch broadcast."""
+    if c1.ndim == 1 and c2.ndim == 1:
+        out = np.empty(4)
+        p = _pair_purify_bd(c1, c2, m, g, q, out)
+        if p > TINY:
+            out /= p
+        else:
+            out[:] = 0.25
+        return out, min(max(p, 0.0), 1.0)
+    f1, f2, batch = _flat_pairs(c1, c2, 1)
+    out = np.empty(f1.shape)
+    p = np.empty(f1.shape[0])
+    _pair_purify_bd_batch(f1, f2, m, g, q, out, p)
+    _normalize_bd(out, p)
+    return out.reshape(batch + (4,)), np.clip(p, 0.0, 1.0).reshape(batch)
 
-    Parameters
-    ----------
-    c1 : array_like, shape (..., 4)
-        Bell coefficients (BELL_NAMES order) of the kept (source) pair.
-    c2 : array_like, shape (..., 4), optional
-        Coefficients of the sacrificed (target) pair; default a copy of ``c1``.
-    method : {"dejmps", "bbpssw"}
-    p2 : float, default 0
-        Two-qubit depolarizing probability after each local CNOT, in [0, 1].
-    eta : float, default 0
-        Measurement error probability of each Z measurement, in [0, 1].
 
-    Returns
-    -------
-    PurificationResult
-        ``state`` is the normalized output coefficients ``(..., 4)``.
+def _purify_bd(c1: np.ndarray, c2: np.ndarray, m: int, g: float, q: float) -> PurificationResult:
+    """Bell-diagonal round of checked coefficients (see :func:`purify`)."""
+    c, p = _round_bd(c1, c2, m, g, q)
+    return PurificationResult(BellDiagonal._trusted(c), _scalar(p), _scalar(c[..., 0]))
 
-    Examples
-    --------
-    >>> r = bd_purify([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], method="bbpssw")
-    >>> round(r.fidelity, 6), round(r.success_probability, 6)
-    (0.83815, 0.768889)
-    """
-    owner = "bd_purify"
-    a = _as_coeffs(c1, "c1", owner, validate)
-    b = a if c2 is None else _as_coeffs(c2, "c2", owner, validate)
-    method = _check_method(method, owner)
-    p2 = check_probability(p2, "p2", owner)
-    eta = check_probability(eta, "eta", owner)
-    out, p = _bd_round(a, b, method, p2, eta)
-    c = _normalize_bd(out, p)
-    return PurificationResult(state=c, success_probability=_scalar(p), fidelity=_scalar(c[..., 0]))
+
+def _purify(a: np.ndarray, b: np.ndarray, m: int, g: float, q: float) -> PurificationResult:
+    """Dense round of validated pairs ``(..., 4, 4)`` (see :func:`purify`)."""
+    if a.ndim == 2 and b.ndim == 2:
+        out = np.empty((4, 4), dtype=np.complex128)
+        p, f = _purify_norm_4x4(a, b, m, g, q, out)
+        return _new_purification_result(out, p, f)
+    a, b, batch = _flat_pairs(a, b, 2)
+    n = a.shape[0]
+    out = np.empty((n, 4, 4), dtype=np.complex128)
+    p = np.empty(n)
+    f = np.empty(n)
+    _purify_norm_batch(a, b, m, g, q, out, p, f)
+    return PurificationResult(out.reshape(batch + (4, 4)), _scalar(p.reshape(batch)), _scalar(f.reshape(batch)))
 
 
 def dejmps_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
     """Noiseless DEJMPS recurrence on Bell coefficients: ``(coefficients (..., 4), p_success (...))``.
 
+    Parameters
+    ----------
+    c1, c2 : array_like, shape (..., 4), or BellDiagonal
+        Kept and sacrificed pairs' coefficients (BELL_NAMES order); ``c2`` defaults to ``c1``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Normalized output coefficients ``(..., 4)`` and the success probability ``(...)``.
+
+    Notes
+    -----
     With ``c = (A, D, C, B)`` in BELL_NAMES order (Deutsch et al.'s ``A = phi+``,
     ``B = psi-``, ``C = psi+``, ``D = phi-``) and identical inputs:
     ``A' = (A^2 + B^2)/N``, ``B' = 2CD/N``, ``C' = (C^2 + D^2)/N``, ``D' = 2AB/N``,
-    ``N = (A + B)^2 + (C + D)^2``.
+    ``N = (A + B)^2 + (C + D)^2`` (Deutsch et al., PRL 77, 2818 (1996)).
 
     Examples
     --------
@@ -282,15 +273,29 @@ def dejmps_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
     >>> round(float(c[0]), 6), round(float(p), 6)
     (0.735294, 0.68)
     """
-    r = bd_purify(c1, c2, method="dejmps")
-    return np.asarray(r.state), np.asarray(r.success_probability)
+    a = _as_coeffs(c1, "c1", "dejmps_map")
+    b = a if c2 is None else _as_coeffs(c2, "c2", "dejmps_map")
+    c, p = _round_bd(a, b, 0, 0.0, 0.0)
+    return c, np.asarray(p)
 
 
 def bbpssw_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
     """Noiseless BBPSSW recurrence (twirl to Werner, bilateral CNOT, keep if equal).
 
-    Returns ``(coefficients (..., 4), p_success (...))``; for Werner fidelity ``F`` the output
-    fidelity is ``(F^2 + ((1-F)/3)^2) / (F^2 + 2F(1-F)/3 + 5((1-F)/3)^2)``.
+    Parameters
+    ----------
+    c1, c2 : array_like, shape (..., 4), or BellDiagonal
+        Kept and sacrificed pairs' coefficients (BELL_NAMES order); ``c2`` defaults to ``c1``.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Normalized output coefficients ``(..., 4)`` and the success probability ``(...)``.
+
+    Notes
+    -----
+    For Werner fidelity ``F`` the output fidelity is
+    ``(F^2 + ((1-F)/3)^2) / (F^2 + 2F(1-F)/3 + 5((1-F)/3)^2)`` (Bennett et al., PRL 76, 722 (1996)).
 
     Examples
     --------
@@ -298,79 +303,46 @@ def bbpssw_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
     >>> round(float(c[0]), 6)
     0.735294
     """
-    r = bd_purify(c1, c2, method="bbpssw")
-    return np.asarray(r.state), np.asarray(r.success_probability)
+    a = _as_coeffs(c1, "c1", "bbpssw_map")
+    b = a if c2 is None else _as_coeffs(c2, "c2", "bbpssw_map")
+    c, p = _round_bd(a, b, 1, 0.0, 0.0)
+    return c, np.asarray(p)
 
 
-# --------------------------------------------------------------------------- dense path
-@lru_cache(maxsize=64)
-def _purify_sequence(method: str, p2: float, eta: float) -> OperationSequence:
-    """Compiled 4-qubit circuit on (A1, B1, A2, B2) from the CNOTs to the Z measurement of (A2, B2)."""
-    steps = [(CNOT[None], (0, 2))]
-    if p2 > 0.0:
-        steps.append((channels.depolarizing(p2, num_qubits=2).kraus, (0, 2)))
-    steps.append((CNOT[None], (1, 3)))
-    if p2 > 0.0:
-        steps.append((channels.depolarizing(p2, num_qubits=2).kraus, (1, 3)))
-    if eta > 0.0:
-        bf = channels.bit_flip(eta).kraus
-        steps += [(bf, (2,)), (bf, (3,))]
-    return OperationSequence(4, steps, validate=False)
-
-
-@lru_cache(maxsize=1)
-def _dejmps_rotation() -> OperationSequence:
-    """Alice's Rx(pi/2) and Bob's Rx(-pi/2) on one pair (applied per pair, before the tensor)."""
-    return OperationSequence(2, [(rx(np.pi / 2)[None], (0,)), (rx(-np.pi / 2)[None], (1,))], validate=False)
-
-
-def _werner_dense(rho: np.ndarray) -> np.ndarray:
-    return werner(np.clip(_fid(rho), 0.0, 1.0))
-
-
-def _purify_dense(a: np.ndarray, b: np.ndarray, method: str, p2: float, eta: float):
-    if method == "bbpssw":
-        a = _werner_dense(a)
-        b = _werner_dense(b)
-    else:
-        rot = _dejmps_rotation()
-        a = rot.apply(a, validate=False)
-        b = a if b is a else rot.apply(b, validate=False)
-    full = tensor(a, b)  # (A1, B1, A2, B2)
-    full = _purify_sequence(method, p2, eta).apply(full, validate=False)
-    meas = measure(full, [2, 3], "Z", normalize=False, validate=False)
-    kept = meas.states[..., 0, :, :] + meas.states[..., 3, :, :]  # outcomes 00 and 11 agree
-    p = meas.probabilities[..., 0] + meas.probabilities[..., 3]
-    safe = np.where(p > 0, p, 1.0)
-    state = kept / safe[..., None, None]
-    state = np.where((p > 0)[..., None, None], state, np.eye(4) / 4.0)
-    state = 0.5 * (state + np.conj(np.swapaxes(state, -1, -2)))
-    return state, p
-
-
-def purify(rho1, rho2=None, *, method: str = "dejmps", p2: float = 0.0, eta: float = 0.0,
-           validate: bool = True) -> PurificationResult:
-    """One recurrence purification round on any two-qubit states (dense engine path).
+# --------------------------------------------------------------------------- one round
+def purify(rho1, rho2=None, *, method: Literal["dejmps", "bbpssw"] = "dejmps", gate_error: float = ZERO,
+           readout_error: float = ZERO, validate: bool | str = True, **deprecated) -> PurificationResult:
+    """One recurrence purification round (DEJMPS or BBPSSW) with noisy CNOTs and measurements.
 
     Parameters
     ----------
-    rho1 : array_like, shape (..., 4, 4)
+    rho1 : array_like, shape (..., 4, 4), or BellDiagonal
         Kept (source) pair on (A1, B1); qubit 0 is Alice's.
-    rho2 : array_like, shape (..., 4, 4), optional
-        Sacrificed (target) pair on (A2, B2); default a second copy of ``rho1``.
+    rho2 : array_like, shape (..., 4, 4), or BellDiagonal, optional
+        Sacrificed (target) pair on (A2, B2); default a second copy of ``rho1``. Batch axes
+        broadcast with ``rho1``'s.
     method : {"dejmps", "bbpssw"}
         DEJMPS (local Rx rotations, no twirl) or BBPSSW (both inputs twirled to Werner
         states of the same fidelity first).
-    p2 : float, default 0
+    gate_error : float, default 0
         Two-qubit depolarizing probability after each local CNOT, in [0, 1].
-    eta : float, default 0
-        Measurement error probability of each Z measurement, in [0, 1].
-    validate : bool, default True
+    readout_error : float, default 0
+        Probability that each Z-measurement outcome is flipped, in [0, 1].
+    validate : bool or "full", default True
+        Check that dense inputs are two-qubit density matrices.
+    **deprecated
+        ``p2`` and ``eta``, the old names of ``gate_error`` and ``readout_error`` (they warn).
 
     Returns
     -------
     PurificationResult
-        ``state`` (..., 4, 4) of the kept pair after success.
+        ``state`` of the kept pair after success: a BellDiagonal when every input is one,
+        otherwise complex128 (..., 4, 4).
+
+    Notes
+    -----
+    Maps and noise model in the module notes (Bennett et al. 1996; Deutsch et al. 1996; Dür
+    et al. 1999).
 
     Examples
     --------
@@ -378,79 +350,87 @@ def purify(rho1, rho2=None, *, method: str = "dejmps", p2: float = 0.0, eta: flo
     >>> r = purify(qc.werner(0.8), method="bbpssw")
     >>> round(r.fidelity, 6), round(r.success_probability, 6)
     (0.83815, 0.768889)
+    >>> purify(qc.BellDiagonal.werner(0.8), method="bbpssw").state
+    BellDiagonal(fidelity=0.83815)
     """
     owner = "purify"
-    a = _as_pair(rho1, "rho1", owner, validate)
-    b = a if rho2 is None else _as_pair(rho2, "rho2", owner, validate)
-    method = _check_method(method, owner)
-    p2 = check_probability(p2, "p2", owner)
-    eta = check_probability(eta, "eta", owner)
-    state, p = _purify_dense(a, b, method, p2, eta)
-    return PurificationResult(state=state, success_probability=_scalar(p), fidelity=_scalar(_fid(state)))
+    if deprecated:
+        gate_error, readout_error = renamed_errors(owner, deprecated, gate_error, readout_error)
+    m = _check_method(method, owner)
+    g = 0.0 if gate_error is ZERO else _probability(gate_error, "gate_error", owner)
+    q = 0.0 if readout_error is ZERO else _probability(readout_error, "readout_error", owner)
+    if isinstance(rho1, BellDiagonal) and (rho2 is None or isinstance(rho2, BellDiagonal)):
+        c1 = rho1.coefficients
+        return _purify_bd(c1, c1 if rho2 is None else rho2.coefficients, m, g, q)
+    if rho2 is None:
+        a = b = _as_pair(rho1, "rho1", owner, validate)
+    else:
+        a, b = _as_two_pairs(rho1, rho2, "rho1", "rho2", owner, validate)
+    return _purify(a, b, m, g, q)
 
 
 # --------------------------------------------------------------------------- schedules
-def _run_schedule(x0, rounds: int, scheme: str, step, fid, aux=None):
-    fids, probs, costs, states = [], [], [], []
-    cur = x0
-    cost = np.ones(np.shape(fid(x0)))
-    for _ in range(rounds):
-        if scheme == "recurrence":
-            cur, p = step(cur, cur)
-            cost = np.where(p > 0, 2.0 * cost / np.where(p > 0, p, 1.0), np.inf)
-        else:
-            cur, p = step(cur, aux)
-            cost = np.where(p > 0, (cost + 1.0) / np.where(p > 0, p, 1.0), np.inf)
-        fids.append(fid(cur))
-        probs.append(p)
-        costs.append(cost)
-        states.append(cur)
-    return np.array(fids), np.array(probs), np.array(costs), np.array(states)
+def _add_cost(cost: np.ndarray, p: np.ndarray, scheme: str) -> np.ndarray:
+    """Elementary pairs per output after a round of success probability ``p`` (inf where ``p`` is 0)."""
+    ok = p > 0
+    paid = 2.0 * cost if scheme == "recurrence" else cost + 1.0
+    return np.where(ok, paid / np.where(ok, p, 1.0), np.inf)
 
 
-def _schedule(x, rounds, scheme, method, p2, eta, aux, dense: bool, owner: str) -> PurificationRounds:
-    rounds = _check_rounds(rounds, owner)
-    method = _check_method(method, owner)
-    p2 = check_probability(p2, "p2", owner)
-    eta = check_probability(eta, "eta", owner)
-    if dense:
-        def step(a, b):
-            return _purify_dense(a, b, method, p2, eta)
-        fid = _fid
+def _schedule(x: np.ndarray, aux: np.ndarray | None, rounds: int, scheme: str, m: int, g: float, q: float,
+              bell_diagonal: bool) -> PurificationRounds:
+    """Run ``rounds`` rounds on flattened batches; ``aux`` None is the symmetric recurrence."""
+    tail = 1 if bell_diagonal else 2
+    if aux is None:
+        batch = x.shape[:-tail]
+        x = np.ascontiguousarray(x).reshape((-1,) + x.shape[-tail:])
     else:
-        def step(a, b):
-            out, p = _bd_round(a, b, method, p2, eta)
-            return _normalize_bd(out, p), p
+        x, aux, batch = _flat_pairs(x, aux, tail)
+    n = x.shape[0]
+    states = np.empty((rounds,) + x.shape, dtype=np.float64 if bell_diagonal else np.complex128)
+    fids = np.empty((rounds, n))
+    probs = np.empty((rounds, n))
+    costs = np.empty((rounds, n))
+    cur, cost = x, np.ones(n)
+    for r in range(rounds):
+        partner = cur if aux is None else aux
+        if bell_diagonal:
+            _pair_purify_bd_batch(cur, partner, m, g, q, states[r], probs[r])
+            _normalize_bd(states[r], probs[r])
+            np.clip(probs[r], 0.0, 1.0, out=probs[r])
+            fids[r] = states[r][:, 0]
+        else:
+            _purify_norm_batch(cur, partner, m, g, q, states[r], probs[r], fids[r])
+        cost = costs[r] = _add_cost(cost, probs[r], scheme)
+        cur = states[r]
+    shape = (rounds,) + batch
+    f0 = x[:, 0] if bell_diagonal else _fidelity_phi_plus(x)
+    states = states.reshape(shape + x.shape[1:])
+    return PurificationRounds(scheme=scheme, method=PURIFICATION_METHODS[m],
+                              input_fidelity=_scalar(np.reshape(f0, batch)), fidelity=fids.reshape(shape),
+                              success_probability=probs.reshape(shape), pairs_per_output=costs.reshape(shape),
+                              states=BellDiagonal._trusted(states) if bell_diagonal else states)
 
-        def fid(c):
-            return c[..., 0]
-    if aux is not None:
-        # broadcast the batch of the kept pair against the auxiliary pairs
-        tail = 2 if dense else 1
-        shape = np.broadcast_shapes(x.shape[:-tail], aux.shape[:-tail]) + x.shape[-tail:]
-        x = np.broadcast_to(x, shape).copy()
-    fids, probs, costs, states = _run_schedule(x, rounds, scheme, step, fid, aux)
-    return PurificationRounds(scheme=scheme, method=method, input_fidelity=_scalar(fid(x)), fidelity=fids,
-                              success_probability=probs, pairs_per_output=costs, states=states)
 
-
-def recurrence_rounds(rho, rounds: int, *, method: str = "dejmps", p2: float = 0.0, eta: float = 0.0,
-                      validate: bool = True) -> PurificationRounds:
-    """Symmetric recurrence: round r purifies two copies of round r-1's output (dense path).
+def recurrence_rounds(rho, rounds: int, *, method: Literal["dejmps", "bbpssw"] = "dejmps", gate_error: float = ZERO,
+                      readout_error: float = ZERO, validate: bool | str = True, **deprecated) -> PurificationRounds:
+    """Symmetric recurrence: round r purifies two copies of round r-1's output.
 
     Parameters
     ----------
-    rho : array_like, shape (..., 4, 4)
+    rho : array_like, shape (..., 4, 4), or BellDiagonal
         Elementary pair.
     rounds : int
         Number of rounds k >= 1 (the output consumes ``2**k`` pairs when every round succeeds).
-    method, p2, eta
+    method, gate_error, readout_error, validate, **deprecated
         As in :func:`purify`.
 
     Returns
     -------
     PurificationRounds
-        ``pairs_per_output[r-1] = N_r`` with ``N_r = 2 N_{r-1} / p_r``, ``N_0 = 1``.
+        ``pairs_per_output[r-1] = N_r`` with ``N_r = 2 N_{r-1} / p_r``, ``N_0 = 1``; ``states``
+        a BellDiagonal of shape ``(rounds, ...)`` for a BellDiagonal input, else complex128
+        ``(rounds, ..., 4, 4)``.
 
     Examples
     --------
@@ -458,25 +438,35 @@ def recurrence_rounds(rho, rounds: int, *, method: str = "dejmps", p2: float = 0
     >>> s = recurrence_rounds(qc.werner(0.8), rounds=2, method="bbpssw")
     >>> s.fidelity.round(4).tolist()
     [0.8382, 0.8736]
+    >>> recurrence_rounds(qc.BellDiagonal.werner(0.8), rounds=2, method="bbpssw").state
+    BellDiagonal(fidelity=0.873585)
     """
     owner = "recurrence_rounds"
-    x = _as_pair(rho, "rho", owner, validate)
-    return _schedule(x, rounds, "recurrence", method, p2, eta, None, True, owner)
+    if deprecated:
+        gate_error, readout_error = renamed_errors(owner, deprecated, gate_error, readout_error)
+    rounds = _check_rounds(rounds, owner)
+    m = _check_method(method, owner)
+    g = _probability(gate_error, "gate_error", owner)
+    q = _probability(readout_error, "readout_error", owner)
+    if isinstance(rho, BellDiagonal):
+        return _schedule(rho.coefficients, None, rounds, "recurrence", m, g, q, True)
+    return _schedule(_as_pair(rho, "rho", owner, validate), None, rounds, "recurrence", m, g, q, False)
 
 
-def pumping_rounds(rho, rounds: int, *, auxiliary=None, method: str = "dejmps", p2: float = 0.0,
-                   eta: float = 0.0, validate: bool = True) -> PurificationRounds:
+def pumping_rounds(rho, rounds: int, *, auxiliary=None, method: Literal["dejmps", "bbpssw"] = "dejmps",
+                   gate_error: float = ZERO, readout_error: float = ZERO, validate: bool | str = True,
+                   **deprecated) -> PurificationRounds:
     """Entanglement pumping: each round purifies the kept pair with a fresh auxiliary pair.
 
     Parameters
     ----------
-    rho : array_like, shape (..., 4, 4)
+    rho : array_like, shape (..., 4, 4), or BellDiagonal
         Initial kept pair.
     rounds : int
         Number of pumping steps k >= 1.
-    auxiliary : array_like, shape (..., 4, 4), optional
+    auxiliary : array_like, shape (..., 4, 4), or BellDiagonal, optional
         The fresh pair used (and measured) in every round; default ``rho``.
-    method, p2, eta
+    method, gate_error, readout_error, validate, **deprecated
         As in :func:`purify`.
 
     Returns
@@ -493,38 +483,125 @@ def pumping_rounds(rho, rounds: int, *, auxiliary=None, method: str = "dejmps", 
     [0.8382, 0.856]
     """
     owner = "pumping_rounds"
+    if deprecated:
+        gate_error, readout_error = renamed_errors(owner, deprecated, gate_error, readout_error)
+    rounds = _check_rounds(rounds, owner)
+    m = _check_method(method, owner)
+    g = _probability(gate_error, "gate_error", owner)
+    q = _probability(readout_error, "readout_error", owner)
+    if isinstance(rho, BellDiagonal) and (auxiliary is None or isinstance(auxiliary, BellDiagonal)):
+        x = rho.coefficients
+        return _schedule(x, x if auxiliary is None else auxiliary.coefficients, rounds, "pumping", m, g, q, True)
     x = _as_pair(rho, "rho", owner, validate)
     aux = x if auxiliary is None else _as_pair(auxiliary, "auxiliary", owner, validate)
-    return _schedule(x, rounds, "pumping", method, p2, eta, aux, True, owner)
+    return _schedule(x, aux, rounds, "pumping", m, g, q, False)
 
 
-def bd_recurrence_rounds(coeffs, rounds: int, *, method: str = "dejmps", p2: float = 0.0,
-                         eta: float = 0.0, validate: bool = True) -> PurificationRounds:
-    """Symmetric recurrence on Bell-diagonal coefficients ``(..., 4)`` (fast path of :func:`recurrence_rounds`).
+# --------------------------------------------------------------------------- deprecated names
+@deprecated_alias("bd_purify", "purify(BellDiagonal(c1), BellDiagonal(c2), ...)")
+def bd_purify(c1, c2=None, *, method: str = "dejmps", gate_error: float = 0.0, readout_error: float = 0.0,
+              validate: bool = True) -> PurificationResult:
+    """Deprecated alias of :func:`purify` on coefficient arrays; warns, goes away in the next release.
+
+    Parameters
+    ----------
+    c1, c2 : array_like, shape (..., 4)
+        Bell coefficients of the kept and sacrificed pairs (``c2`` defaults to ``c1``):
+        ``purify(BellDiagonal(c1), BellDiagonal(c2))``.
+    method, gate_error, readout_error
+        As in :func:`purify` (``p2`` and ``eta`` are accepted, with a warning).
+    validate : bool, default True
+        Check the coefficients.
+
+    Returns
+    -------
+    PurificationResult
+        ``state`` (..., 4) as a coefficient array.
 
     Examples
     --------
-    >>> s = bd_recurrence_rounds([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], rounds=2, method="bbpssw")
-    >>> s.fidelity.round(4).tolist()
-    [0.8382, 0.8736]
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     r = bd_purify([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], method="bbpssw")
+    >>> round(r.fidelity, 6), round(r.success_probability, 6)
+    (0.83815, 0.768889)
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
     """
-    owner = "bd_recurrence_rounds"
-    x = _as_coeffs(coeffs, "coeffs", owner, validate)
-    return _schedule(x, rounds, "recurrence", method, p2, eta, None, False, owner)
+    a = BellDiagonal._trusted(_as_coeffs(c1, "c1", "bd_purify", validate))
+    b = None if c2 is None else BellDiagonal._trusted(_as_coeffs(c2, "c2", "bd_purify", validate))
+    return _coefficient_arrays(purify(a, b, method=method, gate_error=gate_error, readout_error=readout_error))
 
 
-def bd_pumping_rounds(coeffs, rounds: int, *, auxiliary=None, method: str = "dejmps", p2: float = 0.0,
-                      eta: float = 0.0, validate: bool = True) -> PurificationRounds:
-    """Entanglement pumping on Bell-diagonal coefficients (fast path of :func:`pumping_rounds`).
+@deprecated_alias("bd_recurrence_rounds", "recurrence_rounds(BellDiagonal(coeffs), rounds, ...)")
+def bd_recurrence_rounds(coeffs, rounds: int, *, method: str = "dejmps", gate_error: float = 0.0,
+                         readout_error: float = 0.0, validate: bool = True) -> PurificationRounds:
+    """Deprecated alias of :func:`recurrence_rounds` on coefficient arrays; warns, goes away in the next release.
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4)
+        Bell coefficients of the elementary pair: ``recurrence_rounds(BellDiagonal(coeffs), rounds)``.
+    rounds, method, gate_error, readout_error
+        As in :func:`recurrence_rounds` (``p2`` and ``eta`` are accepted, with a warning).
+    validate : bool, default True
+        Check the coefficients.
+
+    Returns
+    -------
+    PurificationRounds
+        ``states`` (rounds, ..., 4) as a coefficient array.
 
     Examples
     --------
-    >>> s = bd_pumping_rounds([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], rounds=2, method="bbpssw")
-    >>> s.fidelity.round(4).tolist()
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     r = bd_recurrence_rounds([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], rounds=2, method="bbpssw")
+    >>> r.fidelity.round(4).tolist()
+    [0.8382, 0.8736]
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
+    """
+    x = BellDiagonal._trusted(_as_coeffs(coeffs, "coeffs", "bd_recurrence_rounds", validate))
+    return _coefficient_arrays(recurrence_rounds(x, rounds, method=method, gate_error=gate_error,
+                                                 readout_error=readout_error))
+
+
+@deprecated_alias("bd_pumping_rounds", "pumping_rounds(BellDiagonal(coeffs), rounds, ...)")
+def bd_pumping_rounds(coeffs, rounds: int, *, auxiliary=None, method: str = "dejmps", gate_error: float = 0.0,
+                      readout_error: float = 0.0, validate: bool = True) -> PurificationRounds:
+    """Deprecated alias of :func:`pumping_rounds` on coefficient arrays; warns, goes away in the next release.
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4)
+        Bell coefficients of the kept pair: ``pumping_rounds(BellDiagonal(coeffs), rounds)``.
+    rounds, auxiliary, method, gate_error, readout_error
+        As in :func:`pumping_rounds`, with ``auxiliary`` as coefficients (``p2`` and ``eta`` are
+        accepted, with a warning).
+    validate : bool, default True
+        Check the coefficients.
+
+    Returns
+    -------
+    PurificationRounds
+        ``states`` (rounds, ..., 4) as a coefficient array.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     r = bd_pumping_rounds([0.8, 0.2 / 3, 0.2 / 3, 0.2 / 3], rounds=2, method="bbpssw")
+    >>> r.fidelity.round(4).tolist()
     [0.8382, 0.856]
+    >>> caught[0].category.__name__
+    'DeprecationWarning'
     """
     owner = "bd_pumping_rounds"
-    x = _as_coeffs(coeffs, "coeffs", owner, validate)
-    aux = x if auxiliary is None else _as_coeffs(auxiliary, "auxiliary", owner, validate)
-    return _schedule(x, rounds, "pumping", method, p2, eta, aux, False, owner)
-
+    x = BellDiagonal._trusted(_as_coeffs(coeffs, "coeffs", owner, validate))
+    aux = None if auxiliary is None else BellDiagonal._trusted(_as_coeffs(auxiliary, "auxiliary", owner, validate))
+    return _coefficient_arrays(pumping_rounds(x, rounds, auxiliary=aux, method=method, gate_error=gate_error,
+                                              readout_error=readout_error))

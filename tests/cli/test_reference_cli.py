@@ -122,6 +122,22 @@ def test_chain_json_equals_library(qnet, tmp_path):
     assert np.mean(times) == pytest.approx(want["mean_waiting_time_s"], rel=1e-12)
 
 
+def test_chain_gate_readout_and_swap_errors_reach_the_library(qnet):
+    """--gate-error, --readout-error and --swap-success are RepeaterChain's gate_error, readout_error and
+    swap_success_prob (issue 11: the chain Monte Carlo has the standalone protocols' noise)."""
+    from protocols.repeater_chain import RepeaterChain, simulate_chain
+
+    r = qnet("chain", "--segments", "2", "--length-km", "20", "--gate-error", "0.02", "--readout-error", "0.01",
+             "--swap-success", "0.9", "--trials", "200", "--seed", "3", "--json")
+    assert r.rc == 0, r.err
+    got = r.json()
+    chain = RepeaterChain(2, 20.0, detector_efficiency=0.9, gate_error=0.02, readout_error=0.01,
+                          swap_success_prob=0.9)
+    want = simulate_chain(chain, 200, 3).to_dict()
+    assert got["mean_fidelity"] == want["mean_fidelity"] and got["rate_hz"] == want["rate_hz"]
+    assert got["parameters"]["gate_error"] == 0.02 and got["parameters"]["swap_success"] == 0.9
+
+
 def test_chain_seed_changes_result_and_is_reproducible(qnet):
     a = qnet("chain", "--trials", "200", "--seed", "1", "--json").json()
     b = qnet("chain", "--trials", "200", "--seed", "1", "--json").json()

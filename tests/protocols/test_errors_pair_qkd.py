@@ -3,7 +3,8 @@
 import pytest
 
 import qnet_core as qc
-from protocols.entanglement_qkd import bbm92_secret_fraction, bd_pair_qkd, pair_qkd
+from protocols.entanglement_qkd import bbm92_secret_fraction, pair_qkd
+from qnet_core import BellDiagonal
 from qnet_core.errors import DimensionError, ParameterError
 
 
@@ -13,6 +14,6 @@ def test_bad_inputs():
     with pytest.raises(ParameterError, match=r"frame=4 must be a Bell index"):
         pair_qkd(qc.werner(0.9), frame=4)
     with pytest.raises(ParameterError, match=r"ec_efficiency=0.9 must be >= 1"):
-        bd_pair_qkd([1, 0, 0, 0], ec_efficiency=0.9)
+        pair_qkd(BellDiagonal([1, 0, 0, 0]), ec_efficiency=0.9)
     with pytest.raises(ParameterError, match=r"qber_x=.* must lie in \[0, 1\]"):
         bbm92_secret_fraction(1.5, 0.1)

@@ -3,7 +3,8 @@
 import pytest
 
 import qnet_core as qc
-from protocols.entanglement.remote_gates import bd_remote_cnot, remote_cnot, remote_cnot_fidelity
+from protocols.entanglement.remote_gates import remote_cnot, remote_cnot_error_distribution, remote_cnot_fidelity
+from qnet_core import BellDiagonal
 from qnet_core.errors import DimensionError, ParameterError
 
 
@@ -15,11 +16,13 @@ def test_bad_register_and_pair():
     with pytest.raises(DimensionError, match=r"control and target are both qubit 1"):
         remote_cnot(qc.werner(0.9), qc.werner(0.9), control=1, target=1)
     with pytest.raises(DimensionError, match=r"target=3 is not a qubit of the 2-qubit state"):
-        bd_remote_cnot(qc.werner(0.9), [1, 0, 0, 0], target=3)
+        remote_cnot(qc.werner(0.9), BellDiagonal([1, 0, 0, 0]), target=3)
 
 
 def test_bad_probabilities():
-    with pytest.raises(ParameterError, match=r"p2=1.2 is not a probability"):
-        remote_cnot_fidelity(qc.werner(0.9), p2=1.2)
-    with pytest.raises(ParameterError, match=r"sums to 1.1"):
-        bd_remote_cnot(qc.werner(0.9), [1, 0.1, 0, 0])
+    with pytest.raises(ParameterError, match=r"remote_cnot_fidelity\(\): gate_error=1.2 is not a probability"):
+        remote_cnot_fidelity(qc.werner(0.9), gate_error=1.2)
+    with pytest.raises(ParameterError, match=r"remote_cnot\(\): readout_error=-1.0 is not a probability"):
+        remote_cnot(qc.werner(0.9), BellDiagonal.werner(0.9), readout_error=-1.0)
+    with pytest.raises(ParameterError, match=r"remote_cnot_error_distribution\(\): coeffs sums to 1.1"):
+        remote_cnot_error_distribution([1, 0.1, 0, 0])

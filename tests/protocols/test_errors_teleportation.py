@@ -3,7 +3,8 @@
 import pytest
 
 import qnet_core as qc
-from protocols.entanglement.teleportation import bd_teleport, teleport, teleport_entangled, teleportation_fidelity
+from protocols.entanglement.teleportation import teleport, teleport_entangled, teleportation_fidelity
+from qnet_core import BellDiagonal
 from qnet_core.errors import DimensionError, ParameterError, StateError
 
 
@@ -23,8 +24,8 @@ def test_unnormalized_ket():
         teleport([2, 0], qc.werner(0.9))
 
 
-@pytest.mark.parametrize("kw,match", [({"p2": -0.5}, r"p2=-0.5 is not a probability"),
-                                      ({"eta": 1.01}, r"eta=1.01 is not a probability"),
+@pytest.mark.parametrize("kw,match", [({"gate_error": -0.5}, r"gate_error=-0.5 is not a probability"),
+                                      ({"readout_error": 1.01}, r"readout_error=1.01 is not a probability"),
                                       ({"distance_km": -1.0}, r"distance_km=-1.0"),
                                       ({"t1_s": 1.0, "t2_s": 3.0}, r"t2_s=3.0 exceeds 2\*t1_s"),
                                       ({"t1_s": -1.0}, r"t1_s=-1.0")])
@@ -32,4 +33,6 @@ def test_bad_parameters(kw, match):
     with pytest.raises(ParameterError, match=match):
         teleportation_fidelity(qc.werner(0.9), **kw)
     with pytest.raises(ParameterError, match=match):
-        bd_teleport([1, 0], [1, 0, 0, 0], **kw)
+        teleport([1, 0], BellDiagonal([1, 0, 0, 0]), **kw)
+    with pytest.raises(ParameterError, match=match):
+        teleport_entangled(qc.bell_state("phi+"), qc.werner(0.9), **kw)

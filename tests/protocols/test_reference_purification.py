@@ -16,8 +16,10 @@ import pytest
 
 import qnet_core as qc
 import protocols.entanglement.purification as pu
-from protocols.entanglement.purification import (bbpssw_map, bd_pumping_rounds, bd_purify, bd_recurrence_rounds, dejmps_map,
-                                    pumping_rounds, purify, recurrence_rounds)
+from protocols.entanglement.purification import bbpssw_map, dejmps_map, pumping_rounds, purify, recurrence_rounds
+from qnet_core import BellDiagonal
+
+from . import reference
 
 
 def _bbpssw(F):
@@ -32,61 +34,17 @@ def _dejmps(c):
     return np.array([(A * A + B * B) / N, 2 * A * B / N, (C * C + D * D) / N, 2 * C * D / N]), N
 
 
-def _plain_purify(r1, r2, method, p2=0.0, eta=0.0):
-    """Kron-based reference on (A1, B1, A2, B2), built without the engine's kernels."""
-    I2 = np.eye(2)
-    X = np.array([[0, 1], [1, 0]])
-
-    def op(single, q):
-        mats = [I2] * 4
-        mats[q] = single
-        out = mats[0]
-        for m in mats[1:]:
-            out = np.kron(out, m)
-        return out
-
-    def cnot(c, t):
-        P0, P1 = np.diag([1, 0]), np.diag([0, 1])
-        return op(P0, c) + op(P1, c) @ op(X, t)
-
-    def depol2(rho, a, b):
-        paulis = [I2, X, np.array([[0, -1j], [1j, 0]]), np.diag([1, -1])]
-        acc = np.zeros_like(rho)
-        for Pa in paulis:
-            for Pb in paulis:
-                U = op(Pa, a) @ op(Pb, b)
-                acc += U @ rho @ U.conj().T
-        return (1 - p2) * rho + p2 * acc / 16
-
-    if method == "bbpssw":
-        r1, r2 = (qc.werner(qc.fidelity(r, qc.bell_ket())) for r in (r1, r2))
-    rho = np.kron(r1, r2)
-    if method == "dejmps":
-        U = op(qc.gates.rx(np.pi / 2), 0) @ op(qc.gates.rx(-np.pi / 2), 1) @ op(qc.gates.rx(np.pi / 2), 2) \
-            @ op(qc.gates.rx(-np.pi / 2), 3)
-        rho = U @ rho @ U.conj().T
-    for c, t in ((0, 2), (1, 3)):
-        rho = cnot(c, t) @ rho @ cnot(c, t).T
-        rho = depol2(rho, c, t)
-    for q in (2, 3):
-        rho = (1 - eta) * rho + eta * op(X, q) @ rho @ op(X, q)
-    t = rho.reshape([2] * 8)
-    kept = sum(t[:, :, m, m, :, :, m, m] for m in (0, 1)).reshape(4, 4)
-    p = np.trace(kept).real
-    return kept / p, p
-
-
 @pytest.mark.parametrize("F", [0.3, 0.5, 0.6, 0.75, 0.9, 0.99])
 def test_bbpssw_werner_map(F):
     Fp, N = _bbpssw(F)
     r = purify(qc.werner(F), method="bbpssw")
     assert r.fidelity == pytest.approx(Fp, abs=1e-12)
     assert r.success_probability == pytest.approx(N, abs=1e-12)
-    rb = bd_purify([F, (1 - F) / 3, (1 - F) / 3, (1 - F) / 3], method="bbpssw")
+    rb = purify(BellDiagonal.werner(F), method="bbpssw")
     assert rb.fidelity == pytest.approx(Fp, abs=1e-12)
     assert rb.success_probability == pytest.approx(N, abs=1e-12)
     # DEJMPS coincides with BBPSSW on Werner inputs (one round)
-    assert bd_purify([F, (1 - F) / 3, (1 - F) / 3, (1 - F) / 3], method="dejmps").fidelity == pytest.approx(Fp)
+    assert purify(BellDiagonal.werner(F), method="dejmps").fidelity == pytest.approx(Fp)
 
 
 def test_dejmps_map_on_random_bell_diagonal_states():
@@ -109,12 +67,12 @@ def test_bbpssw_map_twirls_to_werner_first():
 
 
 def test_threshold_one_half_for_bbpssw():
-    above = bd_recurrence_rounds([0.55, 0.15, 0.15, 0.15], rounds=40, method="bbpssw")
+    above = recurrence_rounds(BellDiagonal([0.55, 0.15, 0.15, 0.15]), rounds=40, method="bbpssw")
     assert above.fidelity[-1] > 0.999
     assert np.all(np.diff(above.fidelity) > 0)
-    fixed = bd_recurrence_rounds([0.5, 1 / 6, 1 / 6, 1 / 6], rounds=5, method="bbpssw")
+    fixed = recurrence_rounds(BellDiagonal.werner(0.5), rounds=5, method="bbpssw")
     np.testing.assert_allclose(fixed.fidelity, 0.5, atol=1e-12)
-    below = bd_recurrence_rounds([0.45, 0.55 / 3, 0.55 / 3, 0.55 / 3], rounds=10, method="bbpssw")
+    below = recurrence_rounds(BellDiagonal.werner(0.45), rounds=10, method="bbpssw")
     assert np.all(np.diff(np.concatenate([[0.45], below.fidelity])) < 0)
 
 
@@ -129,17 +87,18 @@ def test_ideal_pairs_stay_ideal_and_costs_count_pairs():
 
 
 def test_schedule_costs_follow_recursions():
-    c = [0.8, 0.1, 0.06, 0.04]
-    rec = bd_recurrence_rounds(c, rounds=3, p2=0.01, eta=0.01)
+    c = BellDiagonal([0.8, 0.1, 0.06, 0.04])
+    noise = dict(gate_error=0.01, readout_error=0.01)
+    rec = recurrence_rounds(c, rounds=3, **noise)
     N = 1.0
     for r in range(3):
         N = 2 * N / rec.success_probability[r]
         assert rec.pairs_per_output[r] == pytest.approx(N)
-    pump = bd_pumping_rounds(c, rounds=3, p2=0.01, eta=0.01)
+    pump = pumping_rounds(c, rounds=3, **noise)
     N = 1.0
-    cur = np.array(c)
+    cur = c
     for r in range(3):
-        step = bd_purify(cur, c, p2=0.01, eta=0.01)
+        step = purify(cur, c, **noise)
         cur = step.state
         N = (N + 1) / step.success_probability
         assert pump.pairs_per_output[r] == pytest.approx(N)
@@ -148,7 +107,7 @@ def test_schedule_costs_follow_recursions():
 
 def test_noisy_operations_bound_the_reachable_fidelity():
     """With p2 > 0 the recurrence reaches a fixed point below 1 (Dur et al. 1999, Sec. IV)."""
-    noisy = bd_recurrence_rounds([0.9, 0.1 / 3, 0.1 / 3, 0.1 / 3], rounds=30, p2=0.03)
+    noisy = recurrence_rounds(BellDiagonal.werner(0.9), rounds=30, gate_error=0.03)
     assert noisy.fidelity[-1] < 0.99
     assert abs(noisy.fidelity[-1] - noisy.fidelity[-2]) < 1e-9
 
@@ -158,8 +117,8 @@ def test_dense_path_matches_plain_reference_on_generic_states(method):
     for seed in range(3):
         r1 = qc.random_density_matrix(2, seed)
         r2 = qc.random_density_matrix(2, seed + 50)
-        ref_state, ref_p = _plain_purify(r1, r2, method, p2=0.05, eta=0.04)
-        r = purify(r1, r2, method=method, p2=0.05, eta=0.04)
+        ref_state, ref_p = reference.purify(r1, r2, method, gate_error=0.05, readout_error=0.04)
+        r = purify(r1, r2, method=method, gate_error=0.05, readout_error=0.04)
         np.testing.assert_allclose(r.state, ref_state, atol=1e-10)
         assert r.success_probability == pytest.approx(ref_p, abs=1e-12)
 
@@ -169,28 +128,26 @@ def test_dense_and_bell_diagonal_paths_agree(method):
     rng = np.random.default_rng(7)
     c1 = rng.dirichlet(np.ones(4), 6)
     c2 = rng.dirichlet(np.ones(4), 6)
-    d = purify(qc.bell_diagonal(c1), qc.bell_diagonal(c2), method=method, p2=0.06, eta=0.02)
-    b = bd_purify(c1, c2, method=method, p2=0.06, eta=0.02)
-    np.testing.assert_allclose(d.state, qc.bell_diagonal(b.state), atol=1e-12)
+    d = purify(qc.bell_diagonal(c1), qc.bell_diagonal(c2), method=method, gate_error=0.06, readout_error=0.02)
+    b = purify(BellDiagonal(c1), BellDiagonal(c2), method=method, gate_error=0.06, readout_error=0.02)
+    np.testing.assert_allclose(d.state, b.state.to_dense(), atol=1e-12)
     np.testing.assert_allclose(d.success_probability, b.success_probability, atol=1e-12)
-    for dense_fn, bd_fn, kw in ((recurrence_rounds, bd_recurrence_rounds, {}),
-                                (pumping_rounds, bd_pumping_rounds, {"auxiliary": None})):
-        if "auxiliary" in kw:
-            ds = dense_fn(qc.bell_diagonal(c1), 3, auxiliary=qc.bell_diagonal(c2), method=method, p2=0.01)
-            bs = bd_fn(c1, 3, auxiliary=c2, method=method, p2=0.01)
-        else:
-            ds = dense_fn(qc.bell_diagonal(c1), 3, method=method, p2=0.01)
-            bs = bd_fn(c1, 3, method=method, p2=0.01)
+    for fn, kw in ((recurrence_rounds, {}), (pumping_rounds, {"auxiliary": c2})):
+        dense_kw = {k: qc.bell_diagonal(v) for k, v in kw.items()}
+        bd_kw = {k: BellDiagonal(v) for k, v in kw.items()}
+        ds = fn(qc.bell_diagonal(c1), 3, method=method, gate_error=0.01, **dense_kw)
+        bs = fn(BellDiagonal(c1), 3, method=method, gate_error=0.01, **bd_kw)
+        assert isinstance(bs.states, BellDiagonal) and bs.states.shape == (3, 6)
         np.testing.assert_allclose(ds.fidelity, bs.fidelity, atol=1e-12)
         np.testing.assert_allclose(ds.success_probability, bs.success_probability, atol=1e-12)
         np.testing.assert_allclose(ds.pairs_per_output, bs.pairs_per_output, rtol=1e-10)
-        np.testing.assert_allclose(ds.states, qc.bell_diagonal(bs.states), atol=1e-12)
+        np.testing.assert_allclose(ds.states, bs.states.to_dense(), atol=1e-12)
 
 
 def test_zero_success_gives_maximally_mixed_state():
-    r = bd_purify([0, 0, 1, 0], [1, 0, 0, 0])  # psi+ with phi+: outcomes always differ
+    r = purify(BellDiagonal([0, 0, 1, 0]), BellDiagonal([1, 0, 0, 0]))  # psi+ with phi+: outcomes always differ
     assert r.success_probability == 0.0
-    np.testing.assert_allclose(r.state, 0.25)
+    np.testing.assert_allclose(r.state.coefficients, 0.25)
     d = purify(qc.bell_state("psi+"), qc.bell_state("phi+"))
     assert d.success_probability == pytest.approx(0.0, abs=1e-15)
     np.testing.assert_allclose(d.state, np.eye(4) / 4, atol=1e-12)
@@ -199,7 +156,9 @@ def test_zero_success_gives_maximally_mixed_state():
 def test_to_dict_is_json_ready():
     import json
     json.dumps(purify(qc.werner(0.8)).to_dict())
-    json.dumps(bd_recurrence_rounds([0.8, 0.1, 0.05, 0.05], 2).to_dict())
+    d = recurrence_rounds(BellDiagonal([0.8, 0.1, 0.05, 0.05]), 2).to_dict()
+    assert len(d["states"]) == 2 and len(d["yield"]) == 2
+    json.dumps(d)
 
 
 def test_docstring_examples():

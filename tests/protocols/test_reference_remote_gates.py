@@ -12,8 +12,8 @@ import pytest
 
 import qnet_core as qc
 import protocols.entanglement.remote_gates as rg
-from protocols.entanglement.remote_gates import (bd_remote_cnot, bd_remote_cnot_fidelity, remote_cnot,
-                                    remote_cnot_error_distribution, remote_cnot_fidelity)
+from protocols.entanglement.remote_gates import remote_cnot, remote_cnot_error_distribution, remote_cnot_fidelity
+from qnet_core import BellDiagonal
 
 X = np.array([[0, 1], [1, 0]])
 Z = np.diag([1.0, -1.0])
@@ -43,7 +43,7 @@ def test_werner_pair_degrades_fidelity(F):
     g = remote_cnot_fidelity(qc.werner(F))
     assert g.process_fidelity == pytest.approx(F, abs=1e-12)
     assert g.average_gate_fidelity == pytest.approx((4 * F + 1) / 5, abs=1e-12)
-    gb = bd_remote_cnot_fidelity([F, (1 - F) / 3, (1 - F) / 3, (1 - F) / 3])
+    gb = remote_cnot_fidelity(BellDiagonal.werner(F))
     assert gb.process_fidelity == pytest.approx(F, abs=1e-12)
 
 
@@ -63,23 +63,23 @@ def test_dense_and_bell_diagonal_paths_agree_with_noise():
     rng = np.random.default_rng(2)
     c = rng.dirichlet(np.ones(4), 4)
     rho = qc.random_density_matrix(3, 8)
-    kw = dict(p2=0.06, eta=0.03)
+    kw = dict(gate_error=0.06, readout_error=0.03)
     d = remote_cnot(rho, qc.bell_diagonal(c), control=1, target=2, **kw)
-    b = bd_remote_cnot(rho, c, control=1, target=2, **kw)
+    b = remote_cnot(rho, BellDiagonal(c), control=1, target=2, **kw)
     np.testing.assert_allclose(d.state, b.state, atol=1e-12)
     np.testing.assert_allclose(remote_cnot_fidelity(qc.bell_diagonal(c), **kw).process_fidelity,
-                               bd_remote_cnot_fidelity(c, **kw).process_fidelity, atol=1e-12)
+                               remote_cnot_fidelity(BellDiagonal(c), **kw).process_fidelity, atol=1e-12)
 
 
 def test_noisy_closed_form_for_perfect_pair():
-    """Perfect pair. Readout errors only: no error iff neither bit is misread, (1 - eta)^2.
-    Depolarizing only: the first error is uniform on (x_a, z_a, x_b), the second on
+    """Perfect pair. Readout errors q only: no error iff neither bit is misread, (1 - q)^2.
+    Gate errors p only: the first error is uniform on (x_a, z_a, x_b), the second on
     (z_a, x_b, z_b); both firing cancel with probability 1/16, so
-    P0 = (1-p2)^2 + 2 p2 (1-p2)/8 + p2^2/16."""
-    for p2, eta, expected in ((0.0, 0.05, 0.95 ** 2), (0.1, 0.0, 0.9 ** 2 + 2 * 0.1 * 0.9 / 8 + 0.1 ** 2 / 16)):
-        assert bd_remote_cnot_fidelity([1, 0, 0, 0], p2=p2, eta=eta).process_fidelity == pytest.approx(expected)
-        assert remote_cnot_fidelity(qc.bell_state("phi+"), p2=p2, eta=eta).process_fidelity == \
-            pytest.approx(expected)
+    P0 = (1-p)^2 + 2 p (1-p)/8 + p^2/16."""
+    for p, q, expected in ((0.0, 0.05, 0.95 ** 2), (0.1, 0.0, 0.9 ** 2 + 2 * 0.1 * 0.9 / 8 + 0.1 ** 2 / 16)):
+        kw = dict(gate_error=p, readout_error=q)
+        assert remote_cnot_fidelity(BellDiagonal([1, 0, 0, 0]), **kw).process_fidelity == pytest.approx(expected)
+        assert remote_cnot_fidelity(qc.bell_state("phi+"), **kw).process_fidelity == pytest.approx(expected)
 
 
 def test_to_dict_is_json_ready():

@@ -14,7 +14,8 @@ import pytest
 
 import qnet_core as qc
 import protocols.entanglement.swapping as sw
-from protocols.entanglement.swapping import bd_entanglement_swap, entanglement_swap
+from protocols.entanglement.swapping import entanglement_swap
+from qnet_core import BellDiagonal
 
 _P = [np.eye(2), np.diag([1.0, -1.0]), np.array([[0, 1], [1, 0]]), np.array([[0, 1], [1, 0]]) @ np.diag([1.0, -1.0])]
 
@@ -55,20 +56,21 @@ def test_werner_swapping_multiplies_werner_parameters(F1, F2):
     r = entanglement_swap(qc.werner(F1), qc.werner(F2))
     assert r.fidelity == pytest.approx(expected, abs=1e-12)
     np.testing.assert_allclose(r.state, qc.werner(expected), atol=1e-12)
-    rb = bd_entanglement_swap(qc.bell_coefficients(qc.werner(F1)), qc.bell_coefficients(qc.werner(F2)))
+    rb = entanglement_swap(BellDiagonal.werner(F1), BellDiagonal.werner(F2))
     assert rb.fidelity == pytest.approx(expected, abs=1e-12)
+    np.testing.assert_allclose(rb.state.coefficients, qc.bell_coefficients(qc.werner(expected)), atol=1e-12)
 
 
 def test_noisy_werner_swap_closed_form():
-    """F after depolarizing BSM (p2) and readout errors (eta): see module notes of protocols.entanglement.swapping."""
-    F1, F2, p2, eta = 0.93, 0.88, 0.04, 0.03
+    """F after a depolarizing BSM (gate_error p) and readout errors (q): see the module notes of
+    protocols.entanglement.swapping."""
+    F1, F2, p, q = 0.93, 0.88, 0.04, 0.03
     F = (3 * _w(F1) * _w(F2) + 1) / 4
-    F = (1 - p2) * F + p2 / 4
-    e0 = (1 - eta) ** 2
+    F = (1 - p) * F + p / 4
+    e0 = (1 - q) ** 2
     F = F * e0 + (1 - F) / 3 * (1 - e0)  # Werner: each non-identity error hits a (1-F)/3 weight
-    for fn, a, b in ((entanglement_swap, qc.werner(F1), qc.werner(F2)),
-                     (bd_entanglement_swap, qc.bell_coefficients(qc.werner(F1)), qc.bell_coefficients(qc.werner(F2)))):
-        assert fn(a, b, p2=p2, eta=eta).fidelity == pytest.approx(F, abs=1e-12)
+    for a, b in ((qc.werner(F1), qc.werner(F2)), (BellDiagonal.werner(F1), BellDiagonal.werner(F2))):
+        assert entanglement_swap(a, b, gate_error=p, readout_error=q).fidelity == pytest.approx(F, abs=1e-12)
 
 
 def test_linear_optics_bsm_succeeds_half_and_only_psi_outcomes():
@@ -115,11 +117,11 @@ def test_dense_and_bell_diagonal_paths_agree(bsm, correct):
     rng = np.random.default_rng(11)
     c1 = rng.dirichlet(np.ones(4), 7)
     c2 = rng.dirichlet(np.ones(4), 7)
-    kw = dict(p2=0.08, eta=0.05, bsm=bsm, correct=correct)
+    kw = dict(gate_error=0.08, readout_error=0.05, bsm=bsm, correct=correct)
     d = entanglement_swap(qc.bell_diagonal(c1), qc.bell_diagonal(c2), **kw)
-    b = bd_entanglement_swap(c1, c2, **kw)
-    np.testing.assert_allclose(d.state, qc.bell_diagonal(b.state), atol=1e-12)
-    np.testing.assert_allclose(d.branch_states, qc.bell_diagonal(b.branch_states), atol=1e-12)
+    b = entanglement_swap(BellDiagonal(c1), BellDiagonal(c2), **kw)
+    np.testing.assert_allclose(d.state, b.state.to_dense(), atol=1e-12)
+    np.testing.assert_allclose(d.branch_states, b.branch_states.to_dense(), atol=1e-12)
     np.testing.assert_allclose(d.probabilities, b.probabilities, atol=1e-12)
     np.testing.assert_allclose(d.success_probability, b.success_probability, atol=1e-12)
     np.testing.assert_array_equal(d.frame, b.frame)
@@ -128,7 +130,9 @@ def test_dense_and_bell_diagonal_paths_agree(bsm, correct):
 def test_to_dict_is_json_ready():
     import json
     json.dumps(entanglement_swap(qc.werner(0.9), qc.werner(0.9)).to_dict())
-    json.dumps(bd_entanglement_swap([1, 0, 0, 0], [0.9, 0.1, 0, 0]).to_dict())
+    d = entanglement_swap(BellDiagonal([1, 0, 0, 0]), BellDiagonal([0.9, 0.1, 0, 0])).to_dict()
+    assert d["state"] == [0.9, 0.1, 0.0, 0.0] and d["fidelity"] == 0.9
+    json.dumps(d)
 
 
 def test_docstring_examples():

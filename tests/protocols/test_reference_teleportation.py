@@ -17,8 +17,8 @@ import pytest
 import qnet_core as qc
 import protocols.entanglement.teleportation as tp
 from channels import SPEED_OF_LIGHT_KM_PER_S
-from protocols.entanglement.teleportation import (bd_teleport, bd_teleportation_fidelity, teleport, teleport_entangled,
-                                     teleportation_fidelity)
+from protocols.entanglement.teleportation import teleport, teleport_entangled, teleportation_fidelity
+from qnet_core import BellDiagonal
 
 _SIX = [np.array(v, dtype=complex) / np.linalg.norm(v) for v in ([1, 0], [0, 1], [1, 1], [1, -1], [1, 1j], [1, -1j])]
 _P = [np.eye(2), np.diag([1.0, -1.0]), np.array([[0, 1], [1, 0]]), np.array([[0, 1], [1, 0]]) @ np.diag([1.0, -1.0])]
@@ -51,14 +51,14 @@ def test_werner_resource_average_fidelity(F):
     tf = teleportation_fidelity(qc.werner(F))
     assert tf.entanglement_fidelity == pytest.approx(F, abs=1e-12)
     assert tf.average_fidelity == pytest.approx((2 * F + 1) / 3, abs=1e-12)
-    tb = bd_teleportation_fidelity([F, (1 - F) / 3, (1 - F) / 3, (1 - F) / 3])
+    tb = teleportation_fidelity(BellDiagonal.werner(F))
     assert tb.average_fidelity == pytest.approx((2 * F + 1) / 3, abs=1e-12)
     mean6 = np.mean([teleport(k, qc.werner(F)).fidelity for k in _SIX])
     assert mean6 == pytest.approx((2 * F + 1) / 3, abs=1e-12)
 
 
 def test_exact_average_matches_two_design_for_generic_noisy_resources():
-    kw = dict(p2=0.05, eta=0.03, distance_km=150.0, t1_s=2e-3, t2_s=1e-3)
+    kw = dict(gate_error=0.05, readout_error=0.03, distance_km=150.0, t1_s=2e-3, t2_s=1e-3)
     for seed in range(3):
         res = qc.random_density_matrix(2, seed)
         exact = teleportation_fidelity(res, **kw).average_fidelity
@@ -84,8 +84,8 @@ def test_memory_decoherence_during_classical_communication():
     tf = teleportation_fidelity(qc.bell_state("phi+"), distance_km=L, t1_s=T1, t2_s=T2)
     assert tf.delay_s == pytest.approx(t, rel=1e-12)
     assert tf.entanglement_fidelity == pytest.approx(expected, abs=1e-12)
-    assert bd_teleportation_fidelity([1, 0, 0, 0], distance_km=L, t1_s=T1, t2_s=T2).entanglement_fidelity == \
-        pytest.approx(expected, abs=1e-12)
+    assert teleportation_fidelity(BellDiagonal([1, 0, 0, 0]), distance_km=L, t1_s=T1, t2_s=T2).entanglement_fidelity \
+        == pytest.approx(expected, abs=1e-12)
     te = teleport_entangled(qc.bell_state("phi+"), qc.bell_state("phi+"), distance_km=L, t1_s=T1, t2_s=T2)
     assert te.fidelity == pytest.approx(expected, abs=1e-12)
 
@@ -101,13 +101,14 @@ def test_dense_and_bell_diagonal_paths_agree_including_amplitude_damping():
     rng = np.random.default_rng(3)
     c = rng.dirichlet(np.ones(4), 5)
     psi = qc.random_density_matrix(1, 9)
-    for kw in ({}, dict(p2=0.1, eta=0.05), dict(p2=0.02, distance_km=300.0, t1_s=3e-3, t2_s=1e-3)):
+    for kw in ({}, dict(gate_error=0.1, readout_error=0.05),
+               dict(gate_error=0.02, distance_km=300.0, t1_s=3e-3, t2_s=1e-3)):
         d = teleport(psi, qc.bell_diagonal(c), **kw)
-        b = bd_teleport(psi, c, **kw)
+        b = teleport(psi, BellDiagonal(c), **kw)
         np.testing.assert_allclose(d.state, b.state, atol=1e-12)
         np.testing.assert_allclose(d.fidelity, b.fidelity, atol=1e-12)
         np.testing.assert_allclose(teleportation_fidelity(qc.bell_diagonal(c), **kw).average_fidelity,
-                                   bd_teleportation_fidelity(c, **kw).average_fidelity, atol=1e-12)
+                                   teleportation_fidelity(BellDiagonal(c), **kw).average_fidelity, atol=1e-12)
 
 
 def test_teleporting_half_of_an_entangled_state():
