@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_repeater.py [--quick] [--sequence-python PATH]``.
 
-1. Trials per second of :func:`protocols.repeater_chain.simulate_chain` against the number of
+1. Trials per second of :func:`protocols.repeaters.repeater_chain.simulate_chain` against the number of
    segments (2 to 1024; swap-ASAP, single-click links over 25 km segments, T1 = 10 s,
    T2 = 1 s memories, dense 4x4 states). Every trial delivers one end-to-end pair, so this
    is also delivered pairs per wall-clock second.
@@ -35,7 +35,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from protocols.repeater_chain import RepeaterChain, simulate_chain  # noqa: E402
+from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain  # noqa: E402
 
 from _common import fmt_rate, print_table  # noqa: E402
 

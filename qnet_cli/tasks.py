@@ -188,8 +188,8 @@ CHAIN_RESULT_COLUMNS = ("trials", "delivered", "mean_fidelity", "mean_fidelity_s
 
 
 def build_chain(p: dict):
-    """The :class:`protocols.repeater_chain.RepeaterChain` described by validated CLI parameters."""
-    rc = _lib("protocols.repeater_chain", "chain")
+    """The :class:`protocols.repeaters.repeater_chain.RepeaterChain` described by validated CLI parameters."""
+    rc = _lib("protocols.repeaters.repeater_chain", "chain")
     mem = p["memories_per_node"]
     if mem is None:
         mem = 2 if p["purify"] else 1
@@ -203,7 +203,7 @@ def build_chain(p: dict):
 
 def run_chain(p: dict, seed, progress=False):
     """Simulate the chain of ``p`` (in chunks with a progress bar on a terminal); return the ChainResult."""
-    rc = _lib("protocols.repeater_chain", "chain")
+    rc = _lib("protocols.repeaters.repeater_chain", "chain")
     chain = build_chain(p)
     trials = p["trials"]
     if not progress or trials < 200:

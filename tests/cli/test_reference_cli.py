@@ -99,7 +99,7 @@ def test_keyrate_fixed_mu(qnet):
 
 
 def test_chain_json_equals_library(qnet, tmp_path):
-    from protocols.repeater_chain import RepeaterChain, simulate_chain
+    from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
     r = qnet("chain", "--segments", "2", "--length-km", "50", "--scheme", "double-click", "--memory-t1", "10",
              "--memory-t2", "1", "--cutoff", "0.05", "--trials", "300", "--seed", "7", "--json",
@@ -125,7 +125,7 @@ def test_chain_json_equals_library(qnet, tmp_path):
 def test_chain_gate_readout_and_swap_errors_reach_the_library(qnet):
     """--gate-error, --readout-error and --swap-success are RepeaterChain's gate_error, readout_error and
     swap_success_prob (issue 11: the chain Monte Carlo has the standalone protocols' noise)."""
-    from protocols.repeater_chain import RepeaterChain, simulate_chain
+    from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
     r = qnet("chain", "--segments", "2", "--length-km", "20", "--gate-error", "0.02", "--readout-error", "0.01",
              "--swap-success", "0.9", "--trials", "200", "--seed", "3", "--json")

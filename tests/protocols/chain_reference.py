@@ -115,14 +115,14 @@ def swap_asap_trial(n, draw_attempts, draw_uniform, attempt_s, seg_delay_s, hera
     change the timeline). A swap at node ``x`` at time ``t`` becomes known at node ``e`` at
     ``t + |x - e| * seg_delay_s`` (light in fibre, c / n); a herald from the station in the
     middle of segment ``s`` reaches both of its nodes at the herald time. Delivery, as the
-    :class:`~protocols.repeater_chain.RepeaterChain` docstring defines it, is the first time
+    :class:`~protocols.repeaters.repeater_chain.RepeaterChain` docstring defines it, is the first time
     both end nodes know every outcome inside a live end-to-end link.
 
     A failed swap leaves a dead link; swapping a dead link gives a dead link. A node learns
     that its link is dead once the failure and every outcome between itself and the failed
     node have reached it (:meth:`_Link._learns_dead`); it then frees that memory.
 
-    Draws happen in the order of :func:`protocols._chain_kernels._run_range` (channels by
+    Draws happen in the order of :func:`protocols.repeaters._kernels._run_range` (channels by
     index at equal times and before any memory release; at a herald on segment ``s`` node
     ``s + 1`` swaps before node ``s``; a swap at ``x`` restarts segment ``x - 1`` before
     segment ``x``; a link's left end is released before its right end), so the kernel's own
@@ -221,7 +221,7 @@ def swap_asap_reference(chain, trials, seed_key=None, rng=None):
     the kernel. Returns arrays ``delivery_s``, ``causal_bound_s``, ``storage_s`` and
     ``failed_swaps`` of shape (trials,).
     """
-    from protocols import _chain_kernels as K
+    from protocols.repeaters import _kernels as K
 
     assert chain.protocol == "swap-asap" and chain.memories_per_node == 1
     assert chain.cutoff_s is None and chain.purification is None

@@ -5,8 +5,8 @@ import math
 import numpy as np
 import pytest
 
-from protocols.links import ElementaryLink, double_click_link, heralded_state, single_click_link, werner_link
-from protocols.repeater_chain import ChainResult, RepeaterChain, simulate_chain
+from protocols.repeaters.links import ElementaryLink, double_click_link, heralded_state, single_click_link, werner_link
+from protocols.repeaters.repeater_chain import ChainResult, RepeaterChain, simulate_chain
 from qnet_core.errors import ParameterError, QnetError
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 import qnet_core as qc
-from protocols.entanglement_qkd import bbm92_secret_fraction, pair_qkd
+from protocols.qkd.entanglement_qkd import bbm92_secret_fraction, pair_qkd
 from qnet_core import BellDiagonal
 from qnet_core.errors import DimensionError, ParameterError
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols.repeater_chain import ChainResult, RepeaterChain, simulate_chain
+from protocols.repeaters.repeater_chain import ChainResult, RepeaterChain, simulate_chain
 from qnet_core.testing import assert_density_matrix
 
 NOISY = dict(scheme="single-click", bright_state_param=0.05, memory_t1_s=0.5, memory_t2_s=0.05)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols import _chain_kernels as K
+from protocols.repeaters import _kernels as K
 
 
 def test_rng_streams_depend_only_on_key_and_index():

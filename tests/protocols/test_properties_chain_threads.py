@@ -17,8 +17,8 @@ import time
 import numpy as np
 import pytest
 
-from protocols import repeater_chain
-from protocols.repeater_chain import RepeaterChain, simulate_chain
+from protocols.repeaters import repeater_chain
+from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
 CHAINS = {
     "swap-asap-failing": RepeaterChain(5, 250.0, scheme="werner", link_success_prob=0.3, prep_time_s=1e-4,
@@ -46,7 +46,7 @@ def test_keyboard_interrupt_stops_a_long_run_within_a_second():
     """A run of about 10 minutes is interrupted with SIGINT one second in; the process must
     raise KeyboardInterrupt and exit soon after (the kernel is already in the disk cache)."""
     script = textwrap.dedent("""
-        from protocols.repeater_chain import RepeaterChain, simulate_chain
+        from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
         chain = RepeaterChain(16, 1600.0, scheme="werner", link_success_prob=0.05, prep_time_s=1e-4,
                               swap_success_prob=0.5)
         simulate_chain(chain, 2, seed=0)  # compiles, or loads from the cache
@@ -73,7 +73,7 @@ def test_keyboard_interrupt_stops_a_long_run_within_a_second():
 def test_one_compiled_signature_whatever_the_parameter_types():
     """Ints, floats and numpy scalars in the chain all reach the kernel with the same types:
     one compiled variant without purification and one with it, never more."""
-    from protocols import _chain_kernels as K
+    from protocols.repeaters import _kernels as K
 
     chains = [RepeaterChain(2, 100, scheme="werner", link_success_prob=1, prep_time_s=1),
               RepeaterChain(np.int64(3), np.float32(50.0), memory_t1_s=2, cutoff_s=1, swap_success_prob=np.float64(0.9),

@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from protocols.entanglement_qkd import bbm92_secret_fraction, pair_qkd
+from protocols.qkd.entanglement_qkd import bbm92_secret_fraction, pair_qkd
 from qnet_core.testing import density_matrices
 
 

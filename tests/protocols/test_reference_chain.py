@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-from protocols.repeater_chain import RepeaterChain, simulate_chain
+from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
 from .chain_reference import bbpssw_fidelity, dejmps_bd, memory_kraus, swap_branches
 
@@ -183,7 +183,7 @@ def test_secret_fraction_uses_bbm92_of_the_mean_state():
 
 def test_key_rate_comparison_curves():
     """PLOB curve is -log2(1 - eta) x mode rate (Pirandola et al. 2017, Eq. 19); chain points are simulate_chain's."""
-    from protocols.repeater_chain import key_rate_comparison
+    from protocols.repeaters.repeater_chain import key_rate_comparison
     from qnet_core.random import spawn_seeds
 
     chain = RepeaterChain(2, 0.0, scheme="double-click", memory_t2_s=1.0)

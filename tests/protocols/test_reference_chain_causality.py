@@ -1,6 +1,6 @@
 """Swap-ASAP chains deliver no earlier than light allows (issue 10).
 
-The :class:`~protocols.repeater_chain.RepeaterChain` docstring defines delivery as the time
+The :class:`~protocols.repeaters.repeater_chain.RepeaterChain` docstring defines delivery as the time
 when both end nodes know every swap and purification outcome. Outcomes are classical
 messages in the fibre, which travel at c / n (``RepeaterChain.light_speed_km_per_s``), so a
 swap at node ``x`` at time ``t`` is known at end node ``e`` no earlier than
@@ -18,7 +18,7 @@ import math
 import numpy as np
 import pytest
 
-from protocols.repeater_chain import RepeaterChain, simulate_chain
+from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
 from .chain_reference import swap_asap_reference
 

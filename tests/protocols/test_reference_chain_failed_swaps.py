@@ -1,6 +1,6 @@
 """Swap-ASAP chains with failing swaps: no node acts on news before it arrives.
 
-The :class:`~protocols.repeater_chain.RepeaterChain` docstring (Model: Swapping, Causality)
+The :class:`~protocols.repeaters.repeater_chain.RepeaterChain` docstring (Model: Swapping, Causality)
 defines the rule: a failed swap leaves a dead link; a node learns that its link is dead once
 the failure message and the messages of every outcome between itself and the failed node
 have reached it (light in fibre, c / n); until then it may swap the dead link, tying up its
@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 
 from channels.fiber import SPEED_OF_LIGHT_KM_PER_S
-from protocols.repeater_chain import RepeaterChain, simulate_chain
+from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
 from .chain_reference import swap_asap_reference
 

@@ -20,7 +20,7 @@ import pytest
 
 import qnet_core as qc
 from protocols import entanglement_swap, purify
-from protocols.repeater_chain import RepeaterChain, simulate_chain
+from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
 NOISE = [(0.0, 0.0), (0.05, 0.0), (0.0, 0.03), (0.1, 0.02), (1.0, 0.5)]
 

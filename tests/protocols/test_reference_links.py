@@ -13,7 +13,7 @@ import pytest
 
 import qnet_core as qc
 from channels.fiber import Fiber
-from protocols.links import double_click_link, heralded_state, single_click_link, werner_link
+from protocols.repeaters.links import double_click_link, heralded_state, single_click_link, werner_link
 from qnet_core.testing import assert_density_matrix
 
 

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import qnet_core as qc
-import protocols.entanglement_qkd as pq
-from protocols.entanglement_qkd import bbm92_secret_fraction, pair_qkd
+import protocols.qkd.entanglement_qkd as pq
+from protocols.qkd.entanglement_qkd import bbm92_secret_fraction, pair_qkd
 from qnet_core import BellDiagonal
 from qnet_core.metrics import binary_entropy
 

@@ -1,11 +1,11 @@
 """Monte Carlo of a linear quantum-repeater chain in time, with dense two-qubit states.
 
 A :class:`RepeaterChain` describes ``N`` equal segments of total length ``L`` between two
-end nodes, the elementary-link hardware (:mod:`protocols.links`), the quantum memories
+end nodes, the elementary-link hardware (:mod:`protocols.repeaters.links`), the quantum memories
 (T1/T2 or depolarizing decoherence, a cutoff, a number of memories per node) and the
 protocol (swap-ASAP or nested doubling, optional recurrence purification).
 :func:`simulate_chain` runs independent trials, each until the first end-to-end pair is
-known at both ends, in a compiled event-driven loop (:mod:`protocols._chain_kernels`).
+known at both ends, in a compiled event-driven loop (:mod:`protocols.repeaters._kernels`).
 
 Model (every assumption is listed here, nothing else is implied):
 
@@ -79,9 +79,9 @@ from qnet_core.errors import ParameterError
 from qnet_core.random import as_generator
 from qnet_core.validation import check_nonnegative, check_positive, check_probability
 
-from . import _chain_kernels as _k
+from . import _kernels as _k
 from .links import ElementaryLink, double_click_link, single_click_link, werner_link
-from .entanglement_qkd import pair_qkd
+from ..qkd.entanglement_qkd import pair_qkd
 
 __all__ = ["RepeaterChain", "ChainResult", "simulate_chain", "KeyRateComparison", "key_rate_comparison", "SCHEMES",
            "PROTOCOLS"]
@@ -109,7 +109,7 @@ class RepeaterChain:
     total_length_km : float
         End-to-end fiber length L >= 0 in km; segments are ``L / N`` long.
     scheme : {"single-click", "double-click", "werner"}
-        Elementary-link heralding (see :mod:`protocols.links`); "werner" is an abstract link
+        Elementary-link heralding (see :mod:`protocols.repeaters.links`); "werner" is an abstract link
         producing ``werner(link_fidelity)`` with probability ``link_success_prob`` per attempt.
     memory_t1_s, memory_t2_s : float (memory_t2_s may be None)
         Memory relaxation and coherence times in s (``inf`` = no decay); ``T2 <= 2 T1``.
@@ -287,7 +287,7 @@ class RepeaterChain:
 
     @property
     def elementary_link(self) -> ElementaryLink:
-        """The :class:`~protocols.links.ElementaryLink` of one segment."""
+        """The :class:`~protocols.repeaters.links.ElementaryLink` of one segment."""
         return self._link
 
     @property
@@ -313,7 +313,7 @@ class RepeaterChain:
 
 
 def _qkd(rho, ec_efficiency: float = 1.0):
-    """QBERs and BBM92 secret fraction of a delivered state (:func:`protocols.entanglement_qkd.pair_qkd`)."""
+    """QBERs and BBM92 secret fraction of a delivered state (:func:`protocols.qkd.entanglement_qkd.pair_qkd`)."""
     return pair_qkd(rho, ec_efficiency=ec_efficiency, validate=False)
 
 
@@ -406,7 +406,7 @@ class ChainResult:
         """Asymptotic BBM92 secret fraction ``max(0, 1 - h(e_x) - h(e_z))`` of the average delivered state.
 
         The QBERs of a long key are those of the average state (:attr:`mean_state`);
-        computed by :func:`protocols.entanglement_qkd.pair_qkd` (target ``|phi+>``, Shannon-limit
+        computed by :func:`protocols.qkd.entanglement_qkd.pair_qkd` (target ``|phi+>``, Shannon-limit
         error correction, asymmetric basis choice so that the sifting factor tends to 1).
         """
         return float(_qkd(self.mean_state).secret_fraction)
@@ -568,7 +568,7 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial:
 
 
 def _kernel_args(chain: RepeaterChain, max_time_s: float) -> tuple:
-    """The chain's parameters for :func:`protocols._chain_kernels._run_range`, each with a fixed type.
+    """The chain's parameters for :func:`protocols.repeaters._kernels._run_range`, each with a fixed type.
 
     Python ints become ``np.int64`` and every real ``float``, so the kernel is compiled for
     one signature only, whatever mix of ints, floats and numpy scalars the chain holds (two
@@ -727,7 +727,7 @@ def key_rate_comparison(chain: RepeaterChain, lengths_km, trials: int, seed=None
 
     from qnet_core.random import spawn_seeds
 
-    from .qkd import bb84, bounds
+    from ..qkd import bb84, bounds
 
     if not isinstance(chain, RepeaterChain):
         raise ParameterError(f"key_rate_comparison(): chain must be a RepeaterChain, got {type(chain).__name__}")

@@ -2,7 +2,7 @@
 
 Every kernel is compiled by :func:`qnet_core._jit.jit` (cached, numpy error model, no GIL):
 plain arrays and scalars in, arrays out, no Python objects and no exceptions for user
-errors. The public layer (:mod:`protocols.repeater_chain`) validates everything and passes
+errors. The public layer (:mod:`protocols.repeaters.repeater_chain`) validates everything and passes
 every scalar with a fixed type (``float``, ``np.int64``, ``np.uint64``, ``bool``), so each
 kernel is compiled for one signature only, except :func:`_run_range`, whose purification
 method is ``None`` for chains that do not purify: numba then prunes the purification

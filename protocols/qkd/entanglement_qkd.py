@@ -33,7 +33,7 @@ from qnet_core.errors import ParameterError
 from qnet_core.metrics import binary_entropy
 from qnet_core.validation import check_finite
 
-from ._common import Result, _as_coeffs, _as_pair, _bell_shift, _scalar, deprecated_alias
+from .._common import Result, _as_coeffs, _as_pair, _bell_shift, _scalar, deprecated_alias
 
 __all__ = ["PairQKDResult", "pair_qkd", "bd_pair_qkd", "bbm92_secret_fraction"]
 
