@@ -68,7 +68,7 @@ _R2 = 1.0 / math.sqrt(2.0)
 
 
 # =============================================================================== 4x4 helpers
-@jit
+@jit(internal=True)
 def _trace_4x4(rho):
     """Real part of the trace."""
     return rho[0, 0].real + rho[1, 1].real + rho[2, 2].real + rho[3, 3].real
@@ -85,9 +85,9 @@ def _fill_4x4(out, value):
 @jit
 def _mixed_4x4(out):
     """``out = I/4``."""
-    _fill_4x4(out, 0.0)
     for i in range(4):
-        out[i, i] = 0.25
+        for j in range(4):
+            out[i, j] = 0.25 if i == j else 0.0
 
 
 @jit
@@ -102,18 +102,6 @@ def _scale_4x4(rho, s):
     for i in range(4):
         for j in range(4):
             rho[i, j] = s * rho[i, j]
-
-
-@jit
-def _marginal_first(rho, a, a2):
-    """Element ``(a, a2)`` of the reduced state of qubit 0 (trace over qubit 1)."""
-    return rho[2 * a, 2 * a2] + rho[2 * a + 1, 2 * a2 + 1]
-
-
-@jit
-def _marginal_second(rho, b, b2):
-    """Element ``(b, b2)`` of the reduced state of qubit 1 (trace over qubit 0)."""
-    return rho[b, b2] + rho[2 + b, 2 + b2]
 
 
 @jit
@@ -166,15 +154,15 @@ def _memory_4x4(rho, dt, model, rate1, rate2):
             return
         gamma = -math.expm1(-dt * rate1)
         coh = math.exp(-dt * rate2)
-        _qubit_channel_4x4(rho, 0, gamma, 0.0, coh)
-        _qubit_channel_4x4(rho, 1, gamma, 0.0, coh)
+        for q in range(2):  # a variable index: one compiled specialisation, not one per literal
+            _qubit_channel_4x4(rho, q, gamma, 0.0, coh)
     else:
         if rate1 == 0.0:
             return
         lam = math.exp(-dt * rate1)
         g = 0.5 * (1.0 - lam)
-        _qubit_channel_4x4(rho, 0, g, g, lam)
-        _qubit_channel_4x4(rho, 1, g, g, lam)
+        for q in range(2):
+            _qubit_channel_4x4(rho, q, g, g, lam)
 
 
 @jit
@@ -216,7 +204,7 @@ def _bit_flip_both_4x4(rho, q):
         rho[3, c ^ 3] = w0 * e + w1 * (d + b) + w2 * a
 
 
-@jit
+@jit(internal=True)
 def _unitary_on_qubit_4x4(rho, q, u00, u01, u10, u11):
     """``rho -> U rho U^dag`` with the 2x2 ``U`` on qubit ``q`` (0 = MSB), in place."""
     mask = 1 << (1 - q)
@@ -244,8 +232,9 @@ def _dejmps_rotation_4x4(rho, out):
     _copy_4x4(rho, out)
     d = _R2 + 0.0j
     o = -1j * _R2
-    _unitary_on_qubit_4x4(out, 0, d, o, o, d)      # Rx(pi/2) = (I - iX)/sqrt(2)
-    _unitary_on_qubit_4x4(out, 1, d, -o, -o, d)    # Rx(-pi/2) = (I + iX)/sqrt(2)
+    for q in range(2):  # Rx(pi/2) = (I - iX)/sqrt(2) on qubit 0, Rx(-pi/2) = (I + iX)/sqrt(2) on 1
+        oq = o if q == 0 else -o
+        _unitary_on_qubit_4x4(out, q, d, oq, oq, d)
 
 
 @jit
@@ -298,7 +287,7 @@ def _xor_convolve(a, b):
             a[0] * b[3] + a[1] * b[2] + a[2] * b[1] + a[3] * b[0])
 
 
-@jit
+@jit(internal=True)
 def _readout_error_weights(q):
     """``P(e)`` of the BSM readout error ``e = 2 e_x + e_z``: ``((1-q)^2, q(1-q), q(1-q), q^2)``."""
     one = q * (1.0 - q)
@@ -306,7 +295,7 @@ def _readout_error_weights(q):
 
 
 # =============================================================================== swapping, dense
-@jit
+@jit(internal=True)
 def _add_bell_projections(r1, r2, w, out):
     """``out += sum_j w[j] S_j``, ``S_j`` the unnormalized (A, C) state after projecting (B1, B2) on ``|B_j>``.
 
@@ -328,7 +317,7 @@ def _add_bell_projections(r1, r2, w, out):
                                 out[2 * a + b, 2 * a2 + b2] += e1 * r2[2 * (u ^ x) + b, 2 * (v ^ x) + b2]
 
 
-@jit
+@jit(internal=True)
 def _bell_projections_4x4(r1, r2, states):
     """``states[j] = S_j`` for the four Bell outcomes at once (see :func:`_add_bell_projections`)."""
     for j in range(4):
@@ -359,46 +348,33 @@ def _swap_branch_4x4(r1, r2, k, out):
     return _trace_4x4(out)
 
 
-@jit
+@jit(internal=True)
 def _add_outer_product(r1, r2, w, out):
     """``out += w * (r1_A (x) r2_C)``: the reduced outer qubits of ``r1 (x) r2``."""
     for a in range(2):
         for a2 in range(2):
-            m1 = w * _marginal_first(r1, a, a2)
+            m1 = w * (r1[2 * a, 2 * a2] + r1[2 * a + 1, 2 * a2 + 1])
             for b in range(2):
                 for b2 in range(2):
-                    out[2 * a + b, 2 * a2 + b2] += m1 * _marginal_second(r2, b, b2)
+                    out[2 * a + b, 2 * a2 + b2] += m1 * (r2[b, b2] + r2[2 + b, 2 + b2])
 
 
-@jit
-def _inner_bell_probability(r1, r2, j):
-    """``tr S_j = <B_j| r1_B1 (x) r2_B2 |B_j>``: noiseless probability of Bell outcome ``j``."""
-    x = j >> 1
-    z = j & 1
-    s = 0.0
-    for u in range(2):
-        for v in range(2):
-            c = 0.5 * (1 - 2 * (z & u)) * (1 - 2 * (z & v))
-            s += c * (_marginal_second(r1, u, v) * _marginal_first(r2, u ^ x, v ^ x)).real
-    return s
-
-
-@jit
+@jit(internal=True)
 def _mix_gate_error(r1, r2, p, states):
     """``states[j] = (1 - p) states[j] + p/4 r1_A (x) r2_C`` (depolarized inner qubits)."""
     if p == 0.0:
         return
     for a in range(2):
         for a2 in range(2):
-            m1 = 0.25 * p * _marginal_first(r1, a, a2)
+            m1 = 0.25 * p * (r1[2 * a, 2 * a2] + r1[2 * a + 1, 2 * a2 + 1])
             for b in range(2):
                 for b2 in range(2):
-                    m = m1 * _marginal_second(r2, b, b2)
+                    m = m1 * (r2[b, b2] + r2[2 + b, 2 + b2])
                     for j in range(4):
                         states[j, 2 * a + b, 2 * a2 + b2] = (1.0 - p) * states[j, 2 * a + b, 2 * a2 + b2] + m
 
 
-@jit
+@jit(internal=True)
 def _mix_readout_error(q, states):
     """Reported branches: ``states[k] = sum_e P(e) states[k XOR e]`` (readout error ``q``)."""
     if q == 0.0:
@@ -411,15 +387,20 @@ def _mix_readout_error(q, states):
                 states[k, r, c] = v[k]
 
 
-@jit
+@jit(internal=True)
 def _normalize_branch(rho, k):
     """Normalize one reported branch and apply its correction; returns its (clipped) weight."""
-    t = _trace_4x4(rho)
-    if t > TINY:
-        _scale_4x4(rho, 1.0 / t)
+    t = rho[0, 0].real + rho[1, 1].real + rho[2, 2].real + rho[3, 3].real  # loops written out:
+    if t > TINY:                                                          # one callee, not four
+        s = 1.0 / t
+        for i in range(4):
+            for j in range(4):
+                rho[i, j] = s * rho[i, j]
         _pauli_on_second_4x4(rho, k)
     else:
-        _mixed_4x4(rho)
+        for i in range(4):
+            for j in range(4):
+                rho[i, j] = 0.25 if i == j else 0.0
     return max(t, 0.0)
 
 
@@ -443,21 +424,43 @@ def _swap_branches_4x4(r1, r2, gate_error, readout_error, probs, states):
             probs[k] = probs[k] / total
 
 
-@jit
-def _reported_probabilities(r1, r2, gate_error, readout_error):
-    """Probabilities (4-tuple) of the reported outcomes: ``sum_e P(e) ((1-p) tr S_{k^e} + p/4)``."""
-    s = (_inner_bell_probability(r1, r2, 0), _inner_bell_probability(r1, r2, 1),
-         _inner_bell_probability(r1, r2, 2), _inner_bell_probability(r1, r2, 3))
-    p = _xor_convolve(_readout_error_weights(readout_error), s)
+@jit(internal=True)
+def _draw_outcome(r1, r2, gate_error, readout_error, u):
+    """Reported outcome for the uniform draw ``u`` in [0, 1); never one of probability <= TINY.
+
+    The reported probabilities are ``sum_e P(e) ((1-p) tr S_{k^e} + p/4)``, with
+    ``tr S_j = <B_j| r1_B1 (x) r2_B2 |B_j>`` the noiseless probability of Bell outcome ``j``
+    (all four accumulated in one pass over the inner marginals).
+    """
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    for u1 in range(2):
+        for v in range(2):
+            m1 = r1[u1, v] + r1[2 + u1, 2 + v]  # r1_B1[u1, v]
+            c1 = 0.5 * (1 - 2 * u1) * (1 - 2 * v)  # the z = 1 sign
+            for x in range(2):
+                ux = u1 ^ x
+                vx = v ^ x
+                t = (m1 * (r2[2 * ux, 2 * vx] + r2[2 * ux + 1, 2 * vx + 1])).real  # * r2_B2[ux, vx]
+                if x == 0:
+                    s0 += 0.5 * t
+                    s1 += c1 * t
+                else:
+                    s2 += 0.5 * t
+                    s3 += c1 * t
+    q = readout_error  # P(e) and its XOR convolution with (s0..s3), written out (no callees)
+    one = q * (1.0 - q)
+    e0 = (1.0 - q) * (1.0 - q)
+    e3 = q * q
+    p = (e0 * s0 + one * s1 + one * s2 + e3 * s3,
+         e0 * s1 + one * s0 + one * s3 + e3 * s2,
+         e0 * s2 + one * s3 + one * s0 + e3 * s1,
+         e0 * s3 + one * s2 + one * s1 + e3 * s0)
     keep = 1.0 - gate_error
     g = 0.25 * gate_error
-    return (keep * p[0] + g, keep * p[1] + g, keep * p[2] + g, keep * p[3] + g)
-
-
-@jit
-def _draw_outcome(r1, r2, gate_error, readout_error, u):
-    """Reported outcome for the uniform draw ``u`` in [0, 1); never one of probability <= TINY."""
-    probs = _reported_probabilities(r1, r2, gate_error, readout_error)
+    probs = (keep * p[0] + g, keep * p[1] + g, keep * p[2] + g, keep * p[3] + g)
     acc = 0.0
     last = 0
     for k in range(4):
@@ -477,8 +480,12 @@ def _swap_sample_4x4(r1, r2, gate_error, readout_error, u, out):
     outcome; the same distribution and states as :func:`_swap_branches_4x4`.
     """
     k = _draw_outcome(r1, r2, gate_error, readout_error, u)
-    _fill_4x4(out, 0.0)
-    pe = _readout_error_weights(readout_error)
+    for i in range(4):
+        for j in range(4):
+            out[i, j] = 0.0
+    q = readout_error
+    one = q * (1.0 - q)
+    pe = ((1.0 - q) * (1.0 - q), one, one, q * q)  # _readout_error_weights, written out
     keep = 1.0 - gate_error  # true outcome j = k ^ e has weight (1 - p) P(j ^ k)
     w = (keep * pe[k], keep * pe[k ^ 1], keep * pe[k ^ 2], keep * pe[k ^ 3])
     _add_bell_projections(r1, r2, w, out)
@@ -489,7 +496,7 @@ def _swap_sample_4x4(r1, r2, gate_error, readout_error, u, out):
 
 
 # =============================================================================== purification, dense
-@jit
+@jit(internal=True)
 def _add_purify_product(a, b, w, out):
     """``out += w * (kept pair 1)`` for the noiseless bilateral CNOT + agreeing Z outcomes on ``a (x) b``.
 
@@ -507,36 +514,27 @@ def _add_purify_product(a, b, w, out):
             out[r, c] += w * a[r, c] * s
 
 
-@jit
+@jit(internal=True)
 def _reset_first_4x4(rho, out):
     """``out = I/2 (x) rho_B``: qubit 0 replaced by the maximally mixed state."""
     for a in range(2):
         for a2 in range(2):
             for b in range(2):
                 for b2 in range(2):
-                    out[2 * a + b, 2 * a2 + b2] = 0.5 * _marginal_second(rho, b, b2) if a == a2 else 0.0
+                    out[2 * a + b, 2 * a2 + b2] = 0.5 * (rho[b, b2] + rho[2 + b, 2 + b2]) if a == a2 else 0.0
 
 
-@jit
+@jit(internal=True)
 def _reset_second_4x4(rho, out):
     """``out = rho_A (x) I/2``: qubit 1 replaced by the maximally mixed state."""
     for a in range(2):
         for a2 in range(2):
             for b in range(2):
                 for b2 in range(2):
-                    out[2 * a + b, 2 * a2 + b2] = 0.5 * _marginal_first(rho, a, a2) if b == b2 else 0.0
+                    out[2 * a + b, 2 * a2 + b2] = 0.5 * (rho[2 * a, 2 * a2] + rho[2 * a + 1, 2 * a2 + 1]) if b == b2 else 0.0
 
 
-@jit
-def _prepare_for_purify(rho, method, out):
-    """DEJMPS rotation (``method`` 0) or BBPSSW twirl to Werner (``method`` 1)."""
-    if method == 0:
-        _dejmps_rotation_4x4(rho, out)
-    else:
-        _twirl_4x4(rho, out)
-
-
-@jit
+@jit(internal=True)
 def _add_depolarized_terms(a, b, p, out, work):
     """The three gate-error terms of Dür et al. 1999 (see the module docstring); ``work`` (2, 4, 4)."""
     keep = 1.0 - p
@@ -561,8 +559,12 @@ def _purify_4x4(r1, r2, method, gate_error, readout_error, out):
     work = np.empty((4, 4, 4), dtype=np.complex128)
     a = work[0]
     b = work[1]
-    _prepare_for_purify(r1, method, a)
-    _prepare_for_purify(r2, method, b)
+    if method == 0:  # DEJMPS rotation, or BBPSSW twirl to Werner
+        _dejmps_rotation_4x4(r1, a)
+        _dejmps_rotation_4x4(r2, b)
+    else:
+        _twirl_4x4(r1, a)
+        _twirl_4x4(r2, b)
     _bit_flip_both_4x4(b, readout_error)
     _fill_4x4(out, 0.0)
     keep = 1.0 - gate_error
@@ -620,7 +622,7 @@ def _swap_branches_bd(c1, c2, gate_error, readout_error, probs, states):
             states[k, i] = states[0, i]
 
 
-@jit
+@jit(internal=True)
 def _prepare_bd(c, method):
     """DEJMPS rotation (exchanges phi- and psi-) or BBPSSW twirl to Werner, as a 4-tuple."""
     if method == 0:
