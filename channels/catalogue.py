@@ -66,6 +66,11 @@ def bit_flip(p: float) -> Channel:
     p : float
         Flip probability in [0, 1].
 
+    Returns
+    -------
+    Channel
+        Single-qubit channel with Kraus operators ``sqrt(1-p) I`` and ``sqrt(p) X``.
+
     Examples
     --------
     >>> bit_flip(0.1).kraus.shape
@@ -86,6 +91,11 @@ def phase_flip(p: float) -> Channel:
     p : float
         Probability of a Z error, in [0, 1].
 
+    Returns
+    -------
+    Channel
+        Single-qubit channel with Kraus operators ``sqrt(1-p) I`` and ``sqrt(p) Z``.
+
     Examples
     --------
     >>> import qnet_core as qc
@@ -97,13 +107,35 @@ def phase_flip(p: float) -> Channel:
 
 
 def dephasing(p: float) -> Channel:
-    """Alias of :func:`phase_flip` (``rho -> (1-p) rho + p Z rho Z``)."""
+    """Alias of :func:`phase_flip` (``rho -> (1-p) rho + p Z rho Z``).
+
+    Parameters
+    ----------
+    p : float
+        Probability of a Z error, in [0, 1].
+
+    Returns
+    -------
+    Channel
+        Single-qubit channel with Kraus operators ``sqrt(1-p) I`` and ``sqrt(p) Z`` (labelled
+        ``dephasing``).
+    """
     p = check_probability(p, "p", "dephasing")
     return Channel._trusted(np.array([math.sqrt(1 - p) * I2, math.sqrt(p) * Z]), f"dephasing(p={_fmt(p)})")
 
 
 def bit_phase_flip(p: float) -> Channel:
     """Bit-phase flip: ``rho -> (1-p) rho + p Y rho Y`` ([NC] eq. 8.91).
+
+    Parameters
+    ----------
+    p : float
+        Probability of a Y error, in [0, 1].
+
+    Returns
+    -------
+    Channel
+        Single-qubit channel with Kraus operators ``sqrt(1-p) I`` and ``sqrt(p) Y``.
 
     Examples
     --------
@@ -121,6 +153,12 @@ def pauli_channel(px: float, py: float, pz: float) -> Channel:
     ----------
     px, py, pz : float
         Probabilities of X, Y and Z errors, each in [0, 1] with ``px + py + pz <= 1``.
+
+    Returns
+    -------
+    Channel
+        Single-qubit channel with four Kraus operators ``sqrt(1-px-py-pz) I``, ``sqrt(px) X``,
+        ``sqrt(py) Y``, ``sqrt(pz) Z``.
 
     Examples
     --------
@@ -165,6 +203,11 @@ def depolarizing(p: float, num_qubits: int = 1) -> Channel:
     num_qubits : {1, 2}
         Number of qubits m the channel acts on jointly.
 
+    Returns
+    -------
+    Channel
+        Channel on m qubits with ``4**m`` Kraus operators (weighted Pauli strings).
+
     Examples
     --------
     >>> depolarizing(0.1, num_qubits=2).kraus.shape
@@ -190,6 +233,11 @@ def depolarizing_pauli(p_error: float, num_qubits: int = 1) -> Channel:
         Total probability of a (non-identity) Pauli error, in [0, 1].
     num_qubits : {1, 2}
 
+    Returns
+    -------
+    Channel
+        Channel on m qubits with ``4**m`` Kraus operators (weighted Pauli strings).
+
     Examples
     --------
     >>> depolarizing_pauli(0.075) == depolarizing(0.1)
@@ -213,6 +261,11 @@ def amplitude_damping(gamma: float) -> Channel:
     ----------
     gamma : float
         Decay probability in [0, 1].
+
+    Returns
+    -------
+    Channel
+        Single-qubit channel with the two Kraus operators above.
 
     Examples
     --------
@@ -243,6 +296,11 @@ def generalized_amplitude_damping(gamma: float, p_excited: float) -> Channel:
         Excited-state population of the bath's thermal state, in [0, 1]
         (use :func:`thermal_excited_population` for a transition frequency and temperature;
         ``p_excited = 0`` is ordinary amplitude damping).
+
+    Returns
+    -------
+    Channel
+        Single-qubit channel with the four Kraus operators above.
 
     Examples
     --------
@@ -275,6 +333,11 @@ def thermal_excited_population(frequency_hz: float, temperature_k: float) -> flo
     temperature_k : float
         Bath temperature T in kelvin (>= 0; 0 gives 0).
 
+    Returns
+    -------
+    float
+        Excited-state population in [0, 1/2) (0 for T = 0 or when ``h f / k_B T`` > 700).
+
     Examples
     --------
     >>> f"{thermal_excited_population(5e9, 0.02):.3g}"   # 5 GHz qubit at 20 mK
@@ -293,6 +356,16 @@ def unitary_error(U) -> Channel:
     """Coherent error ``rho -> U rho U^dag`` for a unitary ``U`` of shape ``(2**m, 2**m)``.
 
     Raises :class:`qnet_core.errors.ChannelError` if ``U`` is not unitary.
+
+    Parameters
+    ----------
+    U : array_like, shape (2**m, 2**m)
+        Unitary matrix (checked unitary).
+
+    Returns
+    -------
+    Channel
+        Channel on m qubits with the single Kraus operator ``U``.
 
     Examples
     --------
@@ -330,6 +403,12 @@ def rotation_error(angle_rad: float, axis: str = "z", sigma_rad: float = 0.0) ->
     sigma_rad : float, default 0
         Standard deviation of the random angle (radians, >= 0).
 
+    Returns
+    -------
+    Channel
+        Single-qubit channel with Kraus operators ``sqrt(1-p) R`` and ``sqrt(p) P R``, R the
+        rotation and P the Pauli of ``axis``.
+
     Examples
     --------
     >>> rotation_error(0.0, "z", sigma_rad=0.2) == phase_flip((1 - np.exp(-0.02)) / 2)
@@ -352,6 +431,21 @@ def memory_parameters(t_s: float, t1_s: float = math.inf, t2_s: float | None = N
 
     ``gamma = 1 - exp(-t/T1)`` and ``p_z = (1 - exp(-t/T2) / exp(-t/(2 T1))) / 2``, so the
     total coherence factor ``sqrt(1-gamma) (1 - 2 p_z)`` equals ``exp(-t/T2)``.
+
+    Parameters
+    ----------
+    t_s : float
+        Storage time in seconds (>= 0).
+    t1_s : float, default inf
+        Energy-relaxation time T1 in seconds (> 0, inf allowed).
+    t2_s : float or None, default None
+        Coherence time T2 in seconds (> 0, inf allowed), at most ``2 * t1_s``; None means 2 T1.
+
+    Returns
+    -------
+    tuple of float
+        ``(gamma, p_z)``: amplitude-damping probability and pure-dephasing probability,
+        ``gamma`` in [0, 1] and ``p_z`` in [0, 1/2].
 
     Examples
     --------
@@ -407,6 +501,11 @@ def memory(t_s: float, t1_s: float = math.inf, t2_s: float | None = None) -> Cha
     ParameterError
         Negative or NaN times, or ``t2_s > 2 * t1_s``.
 
+    Returns
+    -------
+    Channel
+        Single-qubit channel with the three Kraus operators above.
+
     Examples
     --------
     >>> plus = 0.5 * np.ones((2, 2))
@@ -436,6 +535,11 @@ def depolarizing_memory(t_s: float, t_dep_s: float, num_qubits: int = 1) -> Chan
     t_dep_s : float
         Depolarizing time constant in seconds (> 0, inf allowed).
     num_qubits : {1, 2}
+
+    Returns
+    -------
+    Channel
+        ``depolarizing(1 - exp(-t_s/t_dep_s), num_qubits)``, with ``4**m`` Kraus operators.
 
     Examples
     --------

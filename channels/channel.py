@@ -46,6 +46,16 @@ def pauli_basis(num_qubits: int) -> np.ndarray:
     Index ``i = sum_q i_q 4**(m-1-q)`` with ``i_q`` in (I, X, Y, Z) = (0, 1, 2, 3) order, so
     qubit 0 is the most significant digit (``pauli_basis(2)[1]`` is ``I (x) X``).
 
+    Parameters
+    ----------
+    num_qubits : int
+        Number of qubits m >= 1.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (4**m, 2**m, 2**m)
+        The Pauli strings (unnormalized, each squaring to the identity).
+
     Examples
     --------
     >>> pauli_basis(2).shape
@@ -187,7 +197,20 @@ class Channel:
     # ------------------------------------------------------------------ construction
     @classmethod
     def from_kraus(cls, kraus, label: str = "") -> "Channel":
-        """Channel from Kraus operators ``(k, 2**m, 2**m)`` (validated; same as ``Channel(kraus)``)."""
+        """Channel from Kraus operators ``(k, 2**m, 2**m)`` (validated; same as ``Channel(kraus)``).
+
+        Parameters
+        ----------
+        kraus : array_like, shape (k, 2**m, 2**m) or (2**m, 2**m)
+            Kraus operators, checked to satisfy ``sum_k K_k^dag K_k = I``.
+        label : str, default ""
+            Human-readable name shown in ``repr``.
+
+        Returns
+        -------
+        Channel
+            The m-qubit channel with these Kraus operators.
+        """
         K, m = as_kraus(kraus, owner="Channel.from_kraus")
         ch = object.__new__(cls)
         ch._init(K, m, label)
@@ -195,13 +218,37 @@ class Channel:
 
     @classmethod
     def from_unitary(cls, U, label: str = "") -> "Channel":
-        """The unitary channel ``rho -> U rho U^dag`` (U is checked to be unitary)."""
+        """The unitary channel ``rho -> U rho U^dag`` (U is checked to be unitary).
+
+        Parameters
+        ----------
+        U : array_like, shape (2**m, 2**m)
+            Unitary matrix.
+        label : str, default ""
+            Human-readable name; default ``"unitary"``.
+
+        Returns
+        -------
+        Channel
+            The m-qubit channel with the single Kraus operator ``U``.
+        """
         arr, _ = check_unitary(U, owner="Channel.from_unitary")
         return cls._trusted(arr[None], label or "unitary")
 
     @classmethod
     def identity(cls, num_qubits: int = 1) -> "Channel":
-        """The identity channel on ``num_qubits`` qubits."""
+        """The identity channel on ``num_qubits`` qubits.
+
+        Parameters
+        ----------
+        num_qubits : int, default 1
+            Number of qubits m >= 1.
+
+        Returns
+        -------
+        Channel
+            The channel with the single Kraus operator ``I`` of dimension ``2**m``.
+        """
         if isinstance(num_qubits, bool) or not isinstance(num_qubits, (int, np.integer)) or num_qubits < 1:
             raise ParameterError(f"Channel.identity(): num_qubits={num_qubits!r} must be an integer >= 1")
         return cls._trusted(np.eye(1 << int(num_qubits), dtype=np.complex128)[None], "identity")
@@ -220,6 +267,20 @@ class Channel:
         ChannelError
             ``J`` is not Hermitian, has a negative eigenvalue below ``-atol * d`` (not
             completely positive) or ``Tr_out J != I`` (not trace preserving).
+
+        Parameters
+        ----------
+        choi : array_like, shape (4**m, 4**m)
+            Choi matrix, trace ``2**m``.
+        atol : float, default 1e-9
+            Tolerance of the Hermiticity, positivity and trace-preservation checks.
+        label : str, default ""
+            Human-readable name shown in ``repr``.
+
+        Returns
+        -------
+        Channel
+            The m-qubit channel, with at most ``4**m`` Kraus operators.
         """
         J, d = _dim_of_rep(choi, "choi", "Channel.from_choi")
         K = _kraus_from_choi(J, d, "Channel.from_choi", atol)
@@ -233,6 +294,20 @@ class Channel:
         ------
         ChannelError
             The map is not completely positive or not trace preserving.
+
+        Parameters
+        ----------
+        superop : array_like, shape (4**m, 4**m)
+            Row-major superoperator.
+        atol : float, default 1e-9
+            Tolerance of the CPTP checks (applied to the reshuffled Choi matrix).
+        label : str, default ""
+            Human-readable name shown in ``repr``.
+
+        Returns
+        -------
+        Channel
+            The m-qubit channel, with at most ``4**m`` Kraus operators.
         """
         S, d = _dim_of_rep(superop, "superop", "Channel.from_superoperator")
         K = _kraus_from_choi(_reshuffle(S, d), d, "Channel.from_superoperator", atol)
@@ -246,6 +321,20 @@ class Channel:
         ------
         ChannelError
             ``R`` is not real (a CPTP map's PTM is real), or the map is not CPTP.
+
+        Parameters
+        ----------
+        ptm : array_like, shape (4**m, 4**m)
+            Pauli transfer matrix (imaginary parts above ``atol * 2**m`` raise).
+        atol : float, default 1e-9
+            Tolerance of the reality and CPTP checks.
+        label : str, default ""
+            Human-readable name shown in ``repr``.
+
+        Returns
+        -------
+        Channel
+            The m-qubit channel, with at most ``4**m`` Kraus operators.
         """
         R, d = _dim_of_rep(ptm, "ptm", "Channel.from_ptm")
         imag = float(np.max(np.abs(R.imag)))
@@ -271,17 +360,35 @@ class Channel:
         return int(self.kraus.shape[-1])
 
     def superoperator(self) -> np.ndarray:
-        """Row-major superoperator ``S = sum_k K_k (x) conj(K_k)``, shape ``(4**m, 4**m)``."""
+        """Row-major superoperator ``S = sum_k K_k (x) conj(K_k)``, shape ``(4**m, 4**m)``.
+
+        Returns
+        -------
+        numpy.ndarray, complex128, shape (4**m, 4**m)
+            The superoperator, a new array.
+        """
         return kraus_to_superoperator(self.kraus)
 
     def choi(self) -> np.ndarray:
-        """Choi matrix ``J = sum_ij E(|i><j|) (x) |i><j|`` (output first, trace ``2**m``)."""
+        """Choi matrix ``J = sum_ij E(|i><j|) (x) |i><j|`` (output first, trace ``2**m``).
+
+        Returns
+        -------
+        numpy.ndarray, complex128, shape (4**m, 4**m)
+            The (unnormalized) Choi matrix, Hermitian and positive semidefinite.
+        """
         d = self.dim
         v = self.kraus.reshape(self.num_kraus, d * d)
         return v.T @ v.conj()
 
     def ptm(self) -> np.ndarray:
-        """Pauli transfer matrix ``R_ij = Tr(P_i E(P_j)) / 2**m`` (real, ``(4**m, 4**m)``)."""
+        """Pauli transfer matrix ``R_ij = Tr(P_i E(P_j)) / 2**m`` (real, ``(4**m, 4**m)``).
+
+        Returns
+        -------
+        numpy.ndarray, float64, shape (4**m, 4**m)
+            The Pauli transfer matrix, first row ``(1, 0, ..., 0)``.
+        """
         d = self.dim
         U = pauli_basis(self.num_qubits).reshape(d * d, d * d).T
         R = (U.conj().T @ self.superoperator() @ U) / d
@@ -293,6 +400,16 @@ class Channel:
 
         Kraus operators are the products ``B_j A_i``; when their number exceeds ``4**m`` they
         are replaced by the (at most ``4**m``) canonical Kraus operators of the Choi matrix.
+
+        Parameters
+        ----------
+        other : Channel
+            Channel on the same number of qubits, applied second.
+
+        Returns
+        -------
+        Channel
+            The composition ``other o self``.
         """
         if not isinstance(other, Channel):
             raise ChannelError(f"Channel.then(): expected a Channel, got {type(other).__name__}")
@@ -312,7 +429,18 @@ class Channel:
         return other.then(self)
 
     def tensor(self, other: "Channel") -> "Channel":
-        """Tensor product: ``self`` on the first ``self.num_qubits`` qubits, ``other`` on the rest."""
+        """Tensor product: ``self`` on the first ``self.num_qubits`` qubits, ``other`` on the rest.
+
+        Parameters
+        ----------
+        other : Channel
+            Channel on the trailing (less significant) qubits.
+
+        Returns
+        -------
+        Channel
+            The channel on ``self.num_qubits + other.num_qubits`` qubits.
+        """
         if not isinstance(other, Channel):
             raise ChannelError(f"Channel.tensor(): expected a Channel, got {type(other).__name__}")
         da, db = self.dim, other.dim
@@ -320,7 +448,18 @@ class Channel:
         return Channel._compact(K, f"({self.label or 'channel'}) (x) ({other.label or 'channel'})")
 
     def power(self, n: int) -> "Channel":
-        """``n``-fold sequential composition (``n = 0`` gives the identity)."""
+        """``n``-fold sequential composition (``n = 0`` gives the identity).
+
+        Parameters
+        ----------
+        n : int
+            Number of repetitions, >= 0.
+
+        Returns
+        -------
+        Channel
+            ``self`` applied n times in sequence.
+        """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
             raise ParameterError(f"Channel.power(): n={n!r} must be an integer >= 0")
         out = Channel.identity(self.num_qubits)
@@ -338,7 +477,21 @@ class Channel:
 
     # ------------------------------------------------------------------ comparison
     def is_close(self, other: "Channel", atol: float = 1e-9) -> bool:
-        """True when both act on the same number of qubits and their Choi matrices agree to ``atol``."""
+        """True when both act on the same number of qubits and their Choi matrices agree to ``atol``.
+
+        Parameters
+        ----------
+        other : Channel
+            Channel to compare with (anything else gives False).
+        atol : float, default 1e-9
+            Maximum absolute difference of the Choi-matrix entries.
+
+        Returns
+        -------
+        bool
+            Whether the two channels are the same map within ``atol`` (Kraus representations may
+            differ).
+        """
         if not isinstance(other, Channel) or other.num_qubits != self.num_qubits:
             return False
         return bool(np.max(np.abs(self.choi() - other.choi())) <= atol)

@@ -56,6 +56,13 @@ class ReadoutStatistics:
     error_rate: float
 
     def to_dict(self) -> dict:
+        """The six probabilities as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Field name to float.
+        """
         return asdict(self)
 
 
@@ -90,19 +97,55 @@ class Detector:
         object.__setattr__(self, "dead_time_s", check_nonnegative(self.dead_time_s, "dead_time_s", "Detector"))
 
     def to_dict(self) -> dict:
+        """The detector parameters as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            ``efficiency``, ``dark_count_prob`` and ``dead_time_s`` as floats.
+        """
         return asdict(self)
 
     # ------------------------------------------------------------- click probabilities
     def click_probability_vacuum(self) -> float:
-        """P(click | vacuum input) = ``p_d``."""
+        """P(click | vacuum input) = ``p_d``.
+
+        Returns
+        -------
+        float
+            The dark-count probability in [0, 1].
+        """
         return self.dark_count_prob
 
     def click_probability_single_photon(self, transmissivity: float = 1.0) -> float:
-        """P(click | one photon through transmissivity t) = ``1 - (1 - p_d)(1 - t eta_d)``."""
+        """P(click | one photon through transmissivity t) = ``1 - (1 - p_d)(1 - t eta_d)``.
+
+        Parameters
+        ----------
+        transmissivity : float, default 1.0
+            Transmissivity t of the path to the detector, in [0, 1].
+
+        Returns
+        -------
+        float
+            Click probability in [0, 1].
+        """
         return self.click_probability(1, transmissivity)
 
     def click_probability(self, num_photons: int = 1, transmissivity: float = 1.0) -> float:
         """P(click | n-photon Fock state through transmissivity t) = ``1 - (1-p_d)(1 - t eta_d)**n``.
+
+        Parameters
+        ----------
+        num_photons : int, default 1
+            Photon number n >= 0 of the Fock state (0 gives the dark-count probability).
+        transmissivity : float, default 1.0
+            Transmissivity t of the path to the detector, in [0, 1].
+
+        Returns
+        -------
+        float
+            Click probability in [0, 1].
 
         Examples
         --------
@@ -118,11 +161,36 @@ class Detector:
         return 1.0 - (1.0 - self.dark_count_prob) * (1.0 - q) ** num_photons
 
     def no_click_probability(self, num_photons: int = 1, transmissivity: float = 1.0) -> float:
-        """``1 - click_probability(num_photons, transmissivity)``."""
+        """``1 - click_probability(num_photons, transmissivity)``.
+
+        Parameters
+        ----------
+        num_photons : int, default 1
+            Photon number n >= 0 of the Fock state.
+        transmissivity : float, default 1.0
+            Transmissivity t of the path to the detector, in [0, 1].
+
+        Returns
+        -------
+        float
+            Probability of no click, ``(1 - p_d)(1 - t eta_d)**n``, in [0, 1].
+        """
         return 1.0 - self.click_probability(num_photons, transmissivity)
 
     def click_probability_coherent(self, mean_photon_number: float, transmissivity: float = 1.0) -> float:
         """P(click | coherent state of mean photon number mu) = ``1 - (1-p_d) exp(-t eta_d mu)``.
+
+        Parameters
+        ----------
+        mean_photon_number : float
+            Mean photon number mu >= 0 of the coherent state.
+        transmissivity : float, default 1.0
+            Transmissivity t of the path to the detector, in [0, 1].
+
+        Returns
+        -------
+        float
+            Click probability in [0, 1].
 
         Examples
         --------
@@ -139,6 +207,16 @@ class Detector:
 
         ``incident_click_rate_hz`` is the rate of clicks the detector would register without
         dead time. With ``dead_time_s = 0`` the rate is returned unchanged.
+
+        Parameters
+        ----------
+        incident_click_rate_hz : float
+            Click rate R without dead time, in Hz (>= 0).
+
+        Returns
+        -------
+        float
+            Registered click rate in Hz, at most ``1 / dead_time_s``.
 
         Examples
         --------
@@ -160,6 +238,18 @@ class Detector:
         * only correct: ``q (1-e)(1-p_d) + (1-q) p_d (1-p_d)``
         * only wrong: ``q e (1-p_d) + (1-q) p_d (1-p_d)``
         * double: ``q p_d + (1-q) p_d**2``;  none: ``(1-q)(1-p_d)**2``
+
+        Parameters
+        ----------
+        transmissivity : float, default 1.0
+            Probability t in [0, 1] that the photon reaches the detector pair.
+        intrinsic_error : float, default 0.0
+            Probability e in [0, 1] that an arriving photon goes to the wrong detector.
+
+        Returns
+        -------
+        ReadoutStatistics
+            The four outcome probabilities, ``p_click`` and the error rate of kept events.
 
         Examples
         --------
@@ -191,6 +281,18 @@ class Detector:
     def qubit_error_rate(self, transmissivity: float = 1.0, intrinsic_error: float = 0.0) -> float:
         """Error rate of the kept outcomes (dark counts and double clicks give random bits).
 
+        Parameters
+        ----------
+        transmissivity : float, default 1.0
+            Probability t in [0, 1] that the photon reaches the detector pair.
+        intrinsic_error : float, default 0.0
+            Probability e in [0, 1] that an arriving photon goes to the wrong detector.
+
+        Returns
+        -------
+        float
+            ``readout(transmissivity, intrinsic_error).error_rate``, in [0, 1] (1/2 with no clicks).
+
         Examples
         --------
         >>> Detector(dark_count_prob=0.0).qubit_error_rate(0.5, intrinsic_error=0.02)
@@ -205,6 +307,16 @@ class Detector:
         post-selected readout equals an ideal measurement after ``bit_flip(f)`` (about the
         measured axis), with ``1 - 2 f = t eta_d (1 - p_d) / p_click``.
 
+        Parameters
+        ----------
+        transmissivity : float, default 1.0
+            Probability t in [0, 1] that the photon reaches the detector pair.
+
+        Returns
+        -------
+        float
+            The flip probability f in [0, 1/2].
+
         Examples
         --------
         >>> round(Detector(efficiency=0.0, dark_count_prob=0.1).readout_flip_probability(), 12)
@@ -214,6 +326,16 @@ class Detector:
 
     def readout_channel(self, transmissivity: float = 1.0) -> Channel:
         """``bit_flip(readout_flip_probability(t))``: apply before an ideal Z measurement.
+
+        Parameters
+        ----------
+        transmissivity : float, default 1.0
+            Probability t in [0, 1] that the photon reaches the detector pair.
+
+        Returns
+        -------
+        Channel
+            Single-qubit bit-flip channel.
 
         Examples
         --------

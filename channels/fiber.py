@@ -18,6 +18,8 @@ SPEED_OF_LIGHT_KM_PER_S = 299_792.458
 
 def _check_nonneg_finite(name: str, value: float, owner: str) -> float:
     try:
+        if isinstance(value, (bool, str, bytes)) or getattr(value, "dtype", None) == bool:
+            raise TypeError  # float(True) and float("10") would pass
         v = float(value)
     except (TypeError, ValueError):
         raise ParameterError(f"{owner}: {name}={value!r} is not a number") from None
@@ -85,6 +87,18 @@ class Fiber:
     def drift_channel(self, coherence_length_km: float, kind: str = "dephasing") -> Channel:
         """Polarization / phase drift over this span (see :func:`channels.loss.drift_channel`).
 
+        Parameters
+        ----------
+        coherence_length_km : float
+            Coherence length L_c in km (> 0, inf allowed).
+        kind : {"dephasing", "depolarizing"}, default "dephasing"
+            Noise model of the drift.
+
+        Returns
+        -------
+        Channel
+            Single-qubit channel for a span of ``self.length_km``.
+
         Examples
         --------
         >>> Fiber(10.0).drift_channel(float("inf")).label
@@ -98,6 +112,16 @@ class Fiber:
         ``drift`` (a single-qubit :class:`Channel`, e.g. from :meth:`drift_channel`) is applied
         after the loss.
 
+        Parameters
+        ----------
+        drift : Channel, optional
+            Single-qubit channel applied after the loss; default none.
+
+        Returns
+        -------
+        Channel
+            Single-qubit channel ``amplitude_damping(1 - transmissivity)`` (followed by ``drift``).
+
         Examples
         --------
         >>> round(1 - float(Fiber(50.0).single_rail_channel().kraus[0, 1, 1].real) ** 2, 12)
@@ -110,6 +134,16 @@ class Fiber:
 
         Returns a :class:`~channels.loss.HeraldedChannel` with ``success_probability = eta`` and
         the post-selected map (identity unless ``drift`` is given).
+
+        Parameters
+        ----------
+        drift : Channel, optional
+            Single-qubit channel applied to the surviving qubit; default the identity.
+
+        Returns
+        -------
+        HeraldedChannel
+            ``success_probability`` equal to the fiber's transmissivity and the post-selected channel.
 
         Examples
         --------

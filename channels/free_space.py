@@ -217,6 +217,11 @@ def slant_range_km(altitude_km: float, elevation_deg: float) -> float:
     elevation_deg : float
         Elevation angle e above the horizon in degrees, in [0, 90].
 
+    Returns
+    -------
+    float
+        Slant range d in km (``altitude_km`` at zenith, largest at the horizon).
+
     Examples
     --------
     >>> slant_range_km(500.0, 90.0)
@@ -236,6 +241,21 @@ def elevation_and_range(altitude_km: float, ground_distance_km: float) -> tuple[
 
     With central angle ``phi = s / R``: ``d**2 = R**2 + (R+h)**2 - 2 R (R+h) cos(phi)`` and
     ``sin(e) = ((R+h) cos(phi) - R) / d``. A negative elevation means below the horizon.
+
+    Parameters
+    ----------
+    altitude_km : float
+        Orbit altitude h above the surface, km (> 0).
+    ground_distance_km : float
+        Great-circle distance s from the station to the sub-satellite point, km, in
+        ``[0, pi R]``.
+
+    Returns
+    -------
+    elevation_deg : float
+        Elevation e in degrees, in [-90, 90] (90 overhead).
+    range_km : float
+        Slant range d in km.
 
     Examples
     --------
@@ -288,6 +308,13 @@ class LinkBudget:
     total_db: float
 
     def to_dict(self) -> dict:
+        """The per-factor losses as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Field name to loss in dB (float).
+        """
         return asdict(self)
 
 
@@ -384,6 +411,13 @@ class FreeSpaceLink:
             )
 
     def to_dict(self) -> dict:
+        """The link parameters as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Every dataclass field, plus the derived ``transmissivity`` and ``loss_db``.
+        """
         d = asdict(self)
         d.update(transmissivity=self.transmissivity, loss_db=self.loss_db)
         return d
@@ -488,11 +522,33 @@ class FreeSpaceLink:
 
     # ------------------------------------------------------------- channels
     def single_rail_channel(self, drift: Channel | None = None) -> Channel:
-        """Amplitude damping with ``gamma = 1 - transmissivity`` (then ``drift``, if given)."""
+        """Amplitude damping with ``gamma = 1 - transmissivity`` (then ``drift``, if given).
+
+        Parameters
+        ----------
+        drift : Channel, optional
+            Single-qubit channel applied after the loss; default none.
+
+        Returns
+        -------
+        Channel
+            Single-qubit channel.
+        """
         return single_rail_loss(self.transmissivity, drift)
 
     def dual_rail_erasure(self, drift: Channel | None = None) -> HeraldedChannel:
-        """Heralded erasure: success probability = transmissivity, post-selected map identity / drift."""
+        """Heralded erasure: success probability = transmissivity, post-selected map identity / drift.
+
+        Parameters
+        ----------
+        drift : Channel, optional
+            Single-qubit channel applied to the surviving qubit; default the identity.
+
+        Returns
+        -------
+        HeraldedChannel
+            ``success_probability`` equal to :attr:`transmissivity` and the post-selected channel.
+        """
         return dual_rail_erasure(self.transmissivity, drift)
 
 
@@ -590,6 +646,13 @@ class TwoStationGeometry:
     total_range_km: float
 
     def to_dict(self) -> dict:
+        """The geometry as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Field name to float (km or degrees).
+        """
         return asdict(self)
 
     def links(self, *, preset_a: str = "micius-entanglement-2017-delingha",
@@ -622,6 +685,18 @@ class TwoStationGeometry:
                       preset_b: str = "micius-entanglement-2017-lijiang", **link_params) -> float:
         """Two-photon loss: the sum of both downlinks' losses in dB (arguments as :meth:`links`).
 
+        Parameters
+        ----------
+        preset_a, preset_b : str
+            Keys of :data:`DOWNLINK_PRESETS` for stations A and B (defaults as in :meth:`links`).
+        **link_params
+            :class:`FreeSpaceLink` parameters applied to both links, overriding the presets.
+
+        Returns
+        -------
+        float
+            ``loss_db`` of link A plus that of link B, in dB.
+
         Examples
         --------
         >>> round(micius_geometry().total_loss_db())
@@ -644,6 +719,11 @@ def two_station_geometry(altitude_km: float, ground_separation_km: float,
     satellite_ground_distance_a_km : float, optional
         Distance from station A to the sub-satellite point along the great circle, in
         ``[0, ground_separation_km]``; default: the midpoint (symmetric, shortest total range).
+
+    Returns
+    -------
+    TwoStationGeometry
+        Elevations and slant ranges seen from both stations.
 
     Examples
     --------
@@ -675,6 +755,21 @@ def micius_geometry(altitude_km: float = 500.0, ground_separation_km: float = 12
     apart through two downlinks whose summed length varied from 1600 to 2400 km; the
     symmetric overhead geometry gives the 1600-km end (about 36 degrees elevation at each station).
     Station A is Delingha and B Lijiang for the default presets of :meth:`TwoStationGeometry.links`.
+
+    Parameters
+    ----------
+    altitude_km : float, default 500.0
+        Orbit altitude in km (> 0).
+    ground_separation_km : float, default 1200.0
+        Great-circle distance between the stations in km (>= 0).
+    satellite_ground_distance_a_km : float, optional
+        Distance from station A to the sub-satellite point, in ``[0, ground_separation_km]``;
+        default the midpoint.
+
+    Returns
+    -------
+    TwoStationGeometry
+        Elevations and slant ranges seen from both stations.
 
     Examples
     --------

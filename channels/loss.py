@@ -46,7 +46,13 @@ class HeraldedChannel:
     channel: Channel
 
     def to_dict(self) -> dict:
-        """JSON-friendly summary (the channel as its label and Kraus count)."""
+        """JSON-friendly summary (the channel as its label and Kraus count).
+
+        Returns
+        -------
+        dict
+            ``success_probability`` (float), ``channel`` (its label, or repr) and ``num_kraus`` (int).
+        """
         return {
             "success_probability": self.success_probability,
             "channel": self.channel.label or repr(self.channel),
@@ -56,6 +62,18 @@ class HeraldedChannel:
 
 def single_rail_loss(transmissivity: float, drift: Channel | None = None) -> Channel:
     """Loss of a single-rail photonic qubit: amplitude damping with ``gamma = 1 - eta``, then ``drift``.
+
+    Parameters
+    ----------
+    transmissivity : float
+        Channel transmissivity eta in [0, 1].
+    drift : Channel, optional
+        Single-qubit channel applied after the loss; default none.
+
+    Returns
+    -------
+    Channel
+        Single-qubit channel ``amplitude_damping(1 - eta)`` (followed by ``drift``).
 
     Examples
     --------
@@ -71,6 +89,18 @@ def dual_rail_erasure(transmissivity: float, drift: Channel | None = None) -> He
     """Loss of a dual-rail (polarization / time-bin) qubit: heralded erasure.
 
     Returns success probability ``eta`` and the post-selected map (identity, or ``drift``).
+
+    Parameters
+    ----------
+    transmissivity : float
+        Channel transmissivity eta in [0, 1].
+    drift : Channel, optional
+        Single-qubit channel applied to the surviving qubit; default the identity.
+
+    Returns
+    -------
+    HeraldedChannel
+        ``success_probability = eta`` and the post-selected single-qubit channel.
 
     Examples
     --------
@@ -89,6 +119,20 @@ def drift_channel(length_km: float, coherence_length_km: float, kind: str = "dep
     time-bin or path qubits). ``kind='depolarizing'``: ``depolarizing(p)`` with
     ``1 - p = exp(-L/L_c)`` (random polarization rotations; the Bloch vector shrinks by
     ``exp(-L/L_c)``). ``coherence_length_km = inf`` gives the identity.
+
+    Parameters
+    ----------
+    length_km : float
+        Fiber length L in km (>= 0).
+    coherence_length_km : float
+        Coherence length L_c in km (> 0, inf allowed).
+    kind : {"dephasing", "depolarizing"}, default "dephasing"
+        Noise model of the drift.
+
+    Returns
+    -------
+    Channel
+        Single-qubit dephasing or depolarizing channel.
 
     Examples
     --------

@@ -333,8 +333,23 @@ def diamond_norm_bounds(channel_a, channel_b=None, *, rep: Literal["kraus", "cho
                         method: Literal["auto", "sdp"] = "auto", tol: float = 1e-8) -> DiamondNormBounds:
     """Certified lower and upper bounds on ``||channel_a - channel_b||_diamond``.
 
-    Parameters and conventions are those of :func:`diamond_norm`, which returns the midpoint
-    of these bounds.
+    Conventions are those of :func:`diamond_norm`, which returns the midpoint of these bounds.
+
+    Parameters
+    ----------
+    channel_a : Channel or array_like
+        A :class:`Channel`, or Kraus operators ``(k, 2**m, 2**m)`` / a Choi matrix
+        ``(4**m, 4**m)`` read according to ``rep``.
+    channel_b : Channel or array_like, optional
+        Subtracted from ``channel_a``; same number of qubits.
+    rep : {"kraus", "choi"}, default "kraus"
+        How array arguments are read (Channel objects are always accepted).
+    method : {"auto", "sdp"}, default "auto"
+        "auto" uses a closed form where one applies and the SDP otherwise; "sdp" always
+        solves the SDP (at most two qubits).
+    tol : float, default 1e-8
+        Target certified gap of the SDP, relative to the largest eigenvalue modulus of the
+        Choi matrix of the difference (> 0).
 
     Returns
     -------

@@ -8,7 +8,18 @@ __all__ = ["main"]
 
 
 def main(argv=None) -> int:
-    """Run the ``qnet`` command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the ``qnet`` command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status of :func:`qnet_cli.main.main` (0 on success).
+    """
     from .main import main as _main
 
     return _main(argv)

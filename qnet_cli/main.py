@@ -66,7 +66,14 @@ example: qnet sweep examples/keyrate_vs_distance.toml --out keyrate.csv --worker
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``qnet`` argument parser (sub-command per computation, plus sweep and plot)."""
+    """The ``qnet`` argument parser (sub-command per computation, plus sweep and plot).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        A new parser; its sub-commands are the entries of ``COMMANDS`` plus ``sweep`` and
+        ``plot``.
+    """
     parser = _Parser(prog="qnet", description="qnetsim: quantum-network simulation from the command line.",
                      epilog="Run 'qnet COMMAND --help' for the options of a command.")
     parser.add_argument("--version", action="version", version="qnet (qnetsim) 0.1.0")
@@ -212,7 +219,19 @@ def _one_line(msg) -> str:
 
 
 def main(argv=None) -> int:
-    """Entry point of the ``qnet`` console script; returns the exit status."""
+    """Entry point of the ``qnet`` console script; returns the exit status.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Command-line arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        Exit status: 0 on success (also when stdout is a closed pipe), 2 for usage and
+        input errors (message on stderr), 130 when interrupted.
+    """
     try:
         return _main(argv)
     except (UsageError, QnetError) as e:

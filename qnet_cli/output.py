@@ -29,7 +29,20 @@ os.umask(_UMASK)
 
 
 def output_format(path: str, option: str = "--out") -> str:
-    """Return ``"csv"`` or ``"json"`` from the extension of ``path``; raise ScenarioError otherwise."""
+    """Return ``"csv"`` or ``"json"`` from the extension of ``path``; raise ScenarioError otherwise.
+
+    Parameters
+    ----------
+    path : str
+        Output or input file name; the extension (case-insensitive) must be .csv or .json.
+    option : str, default "--out"
+        Command-line option named in the error message.
+
+    Returns
+    -------
+    str
+        ``"csv"`` or ``"json"``.
+    """
     ext = os.path.splitext(path)[1].lower()
     if ext not in FORMATS:
         raise ScenarioError(f"{option}={path!r} has extension {ext or '(none)'!r}; allowed: .csv, .json")
@@ -37,7 +50,19 @@ def output_format(path: str, option: str = "--out") -> str:
 
 
 def to_json_value(v):
-    """JSON-safe scalar: numpy types to Python, non-finite floats to None."""
+    """JSON-safe scalar: numpy types to Python, non-finite floats to None.
+
+    Parameters
+    ----------
+    v : object
+        Scalar, dict, list, tuple or numpy array (converted recursively); other objects are
+        returned unchanged.
+
+    Returns
+    -------
+    object
+        bool, int, float, None, dict or list built from ``v`` (arrays and tuples become lists).
+    """
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, numbers.Integral):
@@ -53,12 +78,32 @@ def to_json_value(v):
 
 
 def dumps(obj) -> str:
-    """Strict JSON text (no NaN/Infinity tokens) of ``obj``."""
+    """Strict JSON text (no NaN/Infinity tokens) of ``obj``.
+
+    Parameters
+    ----------
+    obj : object
+        Anything :func:`to_json_value` converts to JSON types.
+
+    Returns
+    -------
+    str
+        Single-line JSON; non-finite floats appear as ``null``.
+    """
     return json.dumps(to_json_value(obj), indent=None, allow_nan=False)
 
 
 def atomic_write_text(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (temporary file, fsync, rename)."""
+    """Write ``text`` to ``path`` atomically (temporary file, fsync, rename).
+
+    Parameters
+    ----------
+    path : str
+        Destination file; missing parent directories are created and an existing file is
+        replaced.
+    text : str
+        Content, written as UTF-8 without newline translation.
+    """
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(path) + ".", suffix=".tmp", dir=d)
@@ -90,6 +135,17 @@ def write_rows(path: str, rows, columns=None, meta: dict | None = None) -> None:
     """Write ``rows`` (list of flat dicts) to ``path`` as CSV or JSON ``{"rows": [...]}``.
 
     ``meta`` (JSON only) is stored next to the rows under ``"meta"``.
+
+    Parameters
+    ----------
+    path : str
+        Destination, ``.csv`` or ``.json`` (written atomically).
+    rows : list of dict
+        One flat dict per row.
+    columns : sequence of str, optional
+        Column order; keys not listed are appended in order of first appearance.
+    meta : dict, optional
+        Metadata, JSON output only.
     """
     fmt = output_format(path)
     cols = _columns(rows, columns)
@@ -123,7 +179,18 @@ def _parse_cell(s: str):
 
 
 def read_rows(path: str) -> list[dict]:
-    """Read rows written by :func:`write_rows` (CSV cells parsed to int/float/bool/str)."""
+    """Read rows written by :func:`write_rows` (CSV cells parsed to int/float/bool/str).
+
+    Parameters
+    ----------
+    path : str
+        A ``.csv`` or ``.json`` file (ScenarioError if unreadable or malformed).
+
+    Returns
+    -------
+    list of dict
+        One dict per row, column name to value (empty CSV cells become None).
+    """
     fmt = output_format(path, "file")
     try:
         with open(path, encoding="utf-8", newline="") as f:

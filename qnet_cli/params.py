@@ -26,7 +26,19 @@ _KINDS = ("float", "int", "choice", "range", "seed")
 
 
 def format_value(v) -> str:
-    """Text form of a value in CSV files and tables (``repr`` of floats, ``inf``, empty for None)."""
+    """Text form of a value in CSV files and tables (``repr`` of floats, ``inf``, empty for None).
+
+    Parameters
+    ----------
+    v : object
+        None, bool, integer, real number or anything with ``str``.
+
+    Returns
+    -------
+    str
+        ``""`` for None, ``"true"``/``"false"`` for bools, the decimal integer, ``repr`` of a
+        finite float (``"nan"``, ``"inf"``, ``"-inf"`` otherwise), else ``str(v)``.
+    """
     if v is None:
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -58,6 +70,21 @@ def _to_float(value, where: str, key: str) -> float:
 
 def parse_range(value, where: str = "", key: str = "distance") -> list[float]:
     """Parse ``START:STOP:STEP`` (STOP included), a single number or a list of numbers.
+
+    Parameters
+    ----------
+    value : str, float or list of float
+        ``"START:STOP:STEP"`` (finite, STOP >= START, STEP > 0, at most 1e6 points), a
+        number (or its text) or a non-empty list of numbers.
+    where : str, default ""
+        Location (option or scenario file) prefixed to error messages.
+    key : str, default "distance"
+        Parameter name used in error messages.
+
+    Returns
+    -------
+    list of float
+        The values; a range's points are rounded to 12 decimals.
 
     Examples
     --------
@@ -127,7 +154,13 @@ class Param:
         return self.name.replace("-", "_")
 
     def allowed(self) -> str:
-        """Human description of the allowed values."""
+        """Human description of the allowed values.
+
+        Returns
+        -------
+        str
+            E.g. ``"one of a, b"``, ``"an integer >= 0"`` or ``"a number"`` plus the bounds.
+        """
         if self.kind == "choice":
             c = list(self.choices) + (["none"] if self.none_ok else [])
             return "one of " + ", ".join(c)
@@ -164,13 +197,32 @@ class Param:
         return v
 
     def for_cli(self) -> "Param":
-        """The same spec, naming the value ``--name`` (not ``key``) in its errors."""
+        """The same spec, naming the value ``--name`` (not ``key``) in its errors.
+
+        Returns
+        -------
+        Param
+            A copy with ``cli=True``.
+        """
         import dataclasses
 
         return dataclasses.replace(self, cli=True)
 
     def coerce(self, value, where: str):
-        """Validate and convert ``value`` (str from argv, or a TOML value); raise ScenarioError."""
+        """Validate and convert ``value`` (str from argv, or a TOML value); raise ScenarioError.
+
+        Parameters
+        ----------
+        value : str, int, float, list or None
+            Raw value; None passes through as None.
+        where : str
+            Location (option or scenario file) prefixed to error messages.
+
+        Returns
+        -------
+        str, int, float, list of float or None
+            By ``kind``: the choice (None for "none"), an int, a float, or the list of a range.
+        """
         if value is None:
             return None
         k = self.kind
@@ -213,7 +265,13 @@ class Param:
         raise AssertionError(f"unknown parameter kind {k!r}")
 
     def add_to(self, parser) -> None:
-        """Add ``--name`` to an argparse parser (value kept as text; validated by :meth:`coerce`)."""
+        """Add ``--name`` to an argparse parser (value kept as text; validated by :meth:`coerce`).
+
+        Parameters
+        ----------
+        parser : argparse.ArgumentParser
+            Parser (or sub-parser) that gets the option, with ``dest=key`` and default None.
+        """
         dflt = self.default
         if isinstance(dflt, list):
             dflt_txt = ":".join(format_value(x) for x in dflt)

@@ -30,7 +30,18 @@ def _pyplot():
 
 
 def detect_kind(columns) -> str:
-    """Figure kind from result columns: key rates, chain fidelities, per-trial waiting times, or demo."""
+    """Figure kind from result columns: key rates, chain fidelities, per-trial waiting times, or demo.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Column names of the result rows.
+
+    Returns
+    -------
+    str
+        ``"keyrate"``, ``"waiting"``, ``"fidelity"`` or ``"demo"`` (ScenarioError if none fits).
+    """
     cols = set(columns)
     if {"distance_km", "key_rate_per_pulse"} <= cols:
         return "keyrate"
@@ -84,7 +95,25 @@ def _save(fig, path) -> None:
 
 
 def plot_rows(rows, path, kind: str = "auto", x: str | None = None) -> str:
-    """Draw ``rows`` into ``path`` (.png or .svg) and return the kind drawn."""
+    """Draw ``rows`` into ``path`` (.png or .svg) and return the kind drawn.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Result rows (as :func:`qnet_cli.output.read_rows` returns them), at least one.
+    path : str
+        Image file, ``.png`` or ``.svg``.
+    kind : {"auto", "keyrate", "fidelity", "waiting", "demo"}, default "auto"
+        Figure kind; "auto" detects it from the columns (:func:`detect_kind`).
+    x : str, optional
+        x-axis column of a fidelity plot; default the first of ``length_km``,
+        ``distance_km``, ``segments`` present.
+
+    Returns
+    -------
+    str
+        The kind drawn.
+    """
     ext = os.path.splitext(path)[1].lower()
     if ext not in _IMAGE_EXT:
         raise ScenarioError(f"--out={path!r} has extension {ext or '(none)'!r}; allowed: .png, .svg")
@@ -158,7 +187,19 @@ def _need(rows, cols, kind):
 
 
 def plot_command(args) -> int:
-    """``qnet plot RESULT``: draw the figure and print its path."""
+    """``qnet plot RESULT``: draw the figure and print its path.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``qnet plot`` options: ``result`` (input file), ``out`` (image path or None for
+        ``<result stem>.png`` in the working directory), ``kind`` and ``x``.
+
+    Returns
+    -------
+    int
+        Exit status 0.
+    """
     from .output import read_rows
 
     rows = read_rows(args.result)

@@ -51,7 +51,13 @@ class Progress:
         return False
 
     def advance(self, n: int = 1) -> None:
-        """Mark ``n`` more units as done."""
+        """Mark ``n`` more units as done.
+
+        Parameters
+        ----------
+        n : int, default 1
+            Units completed; the count is capped at ``total``.
+        """
         self.done = min(self.total, self.done + int(n))
         self._draw(force=self.done == self.total)
 

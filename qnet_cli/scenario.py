@@ -32,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import tomllib
 from dataclasses import dataclass
 
@@ -72,14 +73,31 @@ class Scenario:
     points: tuple
 
     def point_seeds(self):
-        """Child seed sequence of every point (depends only on ``seed`` and the point index)."""
+        """Child seed sequence of every point (depends only on ``seed`` and the point index).
+
+        Returns
+        -------
+        list of numpy.random.SeedSequence
+            One per point, in point order (:func:`qnet_core.random.spawn_seeds`).
+        """
         from qnet_core.random import spawn_seeds
 
         return spawn_seeds(self.seed, len(self.points))
 
 
 def load_scenario(path: str) -> Scenario:
-    """Read and validate a scenario TOML file; raise ScenarioError with a one-line message."""
+    """Read and validate a scenario TOML file; raise ScenarioError with a one-line message.
+
+    Parameters
+    ----------
+    path : str
+        Path of the TOML file.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario, with its grid of points expanded.
+    """
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
@@ -100,7 +118,20 @@ def _type_name(v) -> str:
 
 
 def parse_scenario(data: dict, path: str = "<scenario>") -> Scenario:
-    """Validate a parsed TOML document (a dict) into a :class:`Scenario`."""
+    """Validate a parsed TOML document (a dict) into a :class:`Scenario`.
+
+    Parameters
+    ----------
+    data : dict
+        The TOML document, e.g. from :func:`tomllib.load`.
+    path : str, default "<scenario>"
+        File name used in error messages.
+
+    Returns
+    -------
+    Scenario
+        The validated scenario, with its grid of points expanded.
+    """
     unknown = [k for k in data if k not in TOP_KEYS]
     if unknown:
         raise ScenarioError(f"{path}: unknown top-level key {unknown[0]!r}; allowed: {', '.join(TOP_KEYS)}")
@@ -161,9 +192,10 @@ def parse_scenario(data: dict, path: str = "<scenario>") -> Scenario:
                 raise ScenarioError(f"{where}: {k}=[] is empty; give at least one value")
             axes.append([p.coerce(x, where) for x in vals])
             swept_keys.append(k)
-        n = int(np.prod([len(a) for a in axes])) if axes else 1
+        n = math.prod(len(a) for a in axes)  # Python ints: no overflow (np.prod wrapped 65536**4 to 0)
         if n > MAX_POINTS:
-            raise ScenarioError(f"{path}: [grid] has {n} points; at most {MAX_POINTS} allowed")
+            sizes = " x ".join(f"{k}={len(a)}" for k, a in zip(swept_keys, axes))
+            raise ScenarioError(f"{path}: [grid] has {n} points ({sizes}); at most {MAX_POINTS} allowed")
         swept_rows = [dict(zip(swept_keys, combo)) for combo in itertools.product(*axes)]
     elif plist is not None:
         if not isinstance(plist, list) or not plist or not all(isinstance(x, dict) for x in plist):

@@ -37,7 +37,22 @@ __all__ = ["run_point", "run_sweep", "run_sweep_command", "SweepSummary"]
 
 
 def run_point(command: str, params: dict, seed) -> list[dict]:
-    """Compute one point (executed in a worker); returns its result rows."""
+    """Compute one point (executed in a worker); returns its result rows.
+
+    Parameters
+    ----------
+    command : str
+        Name of a registered command (a key of ``COMMANDS``).
+    params : dict
+        The point's converted parameters, scenario key to value.
+    seed : numpy.random.SeedSequence or int
+        The point's seed.
+
+    Returns
+    -------
+    list of dict
+        The command's result rows (without progress output).
+    """
     return COMMANDS[command].compute(params, seed, False)
 
 
@@ -108,7 +123,30 @@ def _point_rows(scn: Scenario, pt, rows) -> list[dict]:
 
 def run_sweep(scn: Scenario, out: str, workers: int | None = None, scheduler: str | None = None,
               restart: bool = False, progress: bool = False, log=None) -> SweepSummary:
-    """Run the missing points of ``scn`` and keep ``out`` up to date; return a summary."""
+    """Run the missing points of ``scn`` and keep ``out`` up to date; return a summary.
+
+    Parameters
+    ----------
+    scn : Scenario
+        The validated scenario.
+    out : str
+        Result file, ``.csv`` or ``.json``; finished points already in it are reused.
+    workers : int, optional
+        Local worker processes (default: the CPU count, at most one per missing point).
+    scheduler : str, optional
+        Address of a Dask scheduler to run the points on instead of local processes.
+    restart : bool, default False
+        Ignore the points already in ``out`` and compute everything again.
+    progress : bool, default False
+        Draw a progress bar on stderr.
+    log : optional
+        Not used.
+
+    Returns
+    -------
+    SweepSummary
+        ``points``, ``reused`` and ``computed`` counts and all ``rows`` in point order.
+    """
     output.output_format(out)
     if scheduler:
         _probe(scheduler)
@@ -273,7 +311,19 @@ def _sigterm(signum, frame):  # pragma: no cover - exercised by the kill test
 
 
 def run_sweep_command(args) -> int:
-    """``qnet sweep``: run a scenario, report what was reused and computed."""
+    """``qnet sweep``: run a scenario, report what was reused and computed.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed ``qnet sweep`` options: ``scenario``, ``out`` (default ``<scenario stem>.csv``),
+        ``workers``, ``scheduler``, ``restart``, ``quiet`` and ``json``.
+
+    Returns
+    -------
+    int
+        Exit status: 0, or 130 when interrupted (finished points stay saved).
+    """
     scn = load_scenario(args.scenario)
     out = args.out or os.path.splitext(os.path.basename(args.scenario))[0] + ".csv"
     output.output_format(out)

@@ -40,15 +40,41 @@ class Command:
     example: str = ""
 
     def param(self, key: str) -> Param:
+        """The option spec with scenario key ``key``.
+
+        Parameters
+        ----------
+        key : str
+            Scenario key (underscores), e.g. ``"detector_efficiency"``.
+
+        Returns
+        -------
+        Param
+            The matching option; KeyError if the command has none.
+        """
         for p in self.params:
             if p.key == key:
                 return p
         raise KeyError(key)
 
     def keys(self) -> list[str]:
+        """Scenario keys of the command's options, in declaration order.
+
+        Returns
+        -------
+        list of str
+            One key (underscores) per option.
+        """
         return [p.key for p in self.params]
 
     def defaults(self) -> dict:
+        """Default value of every option, validated as :meth:`Param.coerce` converts it.
+
+        Returns
+        -------
+        dict
+            Scenario key to converted default (None where the option has no default).
+        """
         return {p.key: p.coerce(p.default, f"qnet {self.name}") if p.default is not None else None
                 for p in self.params}
 
@@ -390,4 +416,16 @@ SWEEPABLE = ("keyrate", "chain", "purify", "swap", "teleport")
 
 
 def get_command(name: str) -> Command:
+    """The registered command named ``name``.
+
+    Parameters
+    ----------
+    name : str
+        Command name as typed after ``qnet`` (a key of ``COMMANDS``).
+
+    Returns
+    -------
+    Command
+        The command; KeyError for an unknown name.
+    """
     return COMMANDS[name]

@@ -47,11 +47,19 @@ _XOR = np.array([[i ^ j for j in range(4)] for i in range(4)])
 
 
 def _coeffs(c, name="coeffs", owner="bell_diagonal") -> np.ndarray:
-    arr = np.asarray(c, dtype=np.float64)
+    try:
+        arr = np.asarray(c)
+        if arr.dtype.kind not in "iuf":  # bools, strings and objects are not coefficients
+            raise TypeError
+        arr = arr.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(f"{owner}(): {name}={c!r} must be an array of real Bell coefficients") from None
     if arr.ndim < 1 or arr.shape[-1] != 4:
         raise DimensionError(f"{owner}(): {name} has shape {arr.shape}; expected (..., 4) Bell coefficients")
-    if not np.all(np.isfinite(arr)) or np.any(arr < -1e-12):
-        raise ParameterError(f"{owner}(): {name} must be finite and non-negative")
+    bad = ~(np.isfinite(arr) & (arr >= -1e-12))
+    if np.any(bad):
+        raise ParameterError(f"{owner}(): {name} contains {float(arr[bad][0])!r}; Bell coefficients must be finite "
+                             "and non-negative")
     s = arr.sum(axis=-1)
     if np.any(np.abs(s - 1.0) > 1e-9):
         raise ParameterError(f"{owner}(): {name} must sum to 1 (got {np.ravel(s)[0]:.6g})")
@@ -317,7 +325,7 @@ def bd_fidelity(coeffs):
     0.9
     """
     _deprecated("bd_fidelity", "BellDiagonal(coeffs).fidelity")
-    c = np.asarray(coeffs, dtype=np.float64)
+    c = _coeffs(coeffs, "coeffs", "bd_fidelity")
     return c[..., 0] if c.ndim > 1 else float(c[0])
 
 
@@ -442,6 +450,18 @@ class BellDiagonal:
             ``rho`` is not a density matrix, or has an off-diagonal Bell-basis element larger
             than ``atol`` (use :meth:`twirl` to project it).
 
+        Parameters
+        ----------
+        rho : array_like, shape (..., 4, 4)
+            Bell-diagonal density matrix (batch).
+        atol : float, default 1e-9
+            Largest off-diagonal Bell-basis element tolerated.
+
+        Returns
+        -------
+        BellDiagonal
+            Coefficients ``(..., 4)`` in BELL_NAMES order.
+
         Examples
         --------
         >>> import qnet_core as qc
@@ -456,6 +476,16 @@ class BellDiagonal:
 
         The coefficients are ``<B_k| rho |B_k>``; the twirl keeps every Bell-state fidelity.
 
+        Parameters
+        ----------
+        rho : array_like, shape (..., 4, 4)
+            Two-qubit density matrix (batch).
+
+        Returns
+        -------
+        BellDiagonal
+            Coefficients ``(..., 4)`` in BELL_NAMES order.
+
         Examples
         --------
         >>> import qnet_core as qc
@@ -468,6 +498,16 @@ class BellDiagonal:
     @classmethod
     def werner(cls, fidelity) -> "BellDiagonal":
         """Werner state(s) ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` of fidelity ``F`` in [0, 1] (float or array).
+
+        Parameters
+        ----------
+        fidelity : float or array_like
+            Fidelity F to ``|phi+>``, in [0, 1].
+
+        Returns
+        -------
+        BellDiagonal
+            Batch shape that of ``fidelity``.
 
         Examples
         --------

@@ -33,17 +33,50 @@ PAULIS = _frozen(np.stack([I2, X, Y, Z]))
 
 
 def rx(theta: float) -> np.ndarray:
-    """Rotation about X: ``exp(-i theta X / 2)``."""
+    """Rotation about X: ``exp(-i theta X / 2)``.
+
+    Parameters
+    ----------
+    theta : float
+        Rotation angle in radians.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2, 2)
+        The unitary rotation about X.
+    """
     c, s = np.cos(theta / 2), np.sin(theta / 2)
     return np.array([[c, -1j * s], [-1j * s, c]], dtype=np.complex128)
 
 
 def ry(theta: float) -> np.ndarray:
-    """Rotation about Y: ``exp(-i theta Y / 2)``."""
+    """Rotation about Y: ``exp(-i theta Y / 2)``.
+
+    Parameters
+    ----------
+    theta : float
+        Rotation angle in radians.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2, 2)
+        The unitary rotation about Y.
+    """
     c, s = np.cos(theta / 2), np.sin(theta / 2)
     return np.array([[c, -s], [s, c]], dtype=np.complex128)
 
 
 def rz(theta: float) -> np.ndarray:
-    """Rotation about Z: ``exp(-i theta Z / 2)``."""
+    """Rotation about Z: ``exp(-i theta Z / 2)``.
+
+    Parameters
+    ----------
+    theta : float
+        Rotation angle in radians.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2, 2)
+        The unitary rotation about Z.
+    """
     return np.array([[np.exp(-0.5j * theta), 0], [0, np.exp(0.5j * theta)]], dtype=np.complex128)

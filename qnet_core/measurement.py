@@ -58,7 +58,20 @@ class Measurement:
     labels: tuple
 
     def sample(self, seed=None) -> tuple[np.ndarray, np.ndarray]:
-        """Draw one outcome per batch element; return ``(outcomes, states)``."""
+        """Draw one outcome per batch element; return ``(outcomes, states)``.
+
+        Parameters
+        ----------
+        seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, optional
+            Randomness source (see :func:`qnet_core.random.as_generator`).
+
+        Returns
+        -------
+        outcomes : numpy.ndarray of int, shape (...)
+            Drawn outcome index per batch element (an index into ``labels``).
+        states : numpy.ndarray, shape (..., D', D')
+            The branch state of each drawn outcome, as stored in ``states``.
+        """
         rng = as_generator(seed)
         p = self.probabilities
         flat = p.reshape(-1, p.shape[-1])
@@ -70,6 +83,13 @@ class Measurement:
         return idx.reshape(p.shape[:-1]), chosen.reshape(p.shape[:-1] + self.states.shape[-2:])
 
     def to_dict(self) -> dict:
+        """Summary (without the post-measurement states) as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            ``qubits`` and ``labels`` as lists, ``basis`` (str) and ``probabilities`` as a (nested) list.
+        """
         return {"qubits": list(self.qubits), "basis": self.basis, "labels": list(self.labels),
                 "probabilities": self.probabilities.tolist()}
 
@@ -176,6 +196,25 @@ def bell_measure(rho, qubits=(0, 1), keep_measured: bool = False, normalize: boo
 
     Implemented as CNOT(qubits[0] -> qubits[1]), H(qubits[0]) and a Z measurement,
     so ``|phi+> -> 00, |phi-> -> 10, |psi+> -> 01, |psi-> -> 11``.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        State or batch of states, n >= 2.
+    qubits : sequence of two int, default (0, 1)
+        The two distinct qubits measured.
+    keep_measured : bool, default False
+        Keep the measured qubits (collapsed) in the post-measurement states instead of tracing
+        them out.
+    normalize : bool, default True
+        Normalize the branch states (False stores ``p_s rho_s``).
+    validate : bool or "full", default True
+        Check the input states.
+
+    Returns
+    -------
+    Measurement
+        Four branches with labels ``BELL_NAMES`` and basis ``"bell"``.
 
     Examples
     --------

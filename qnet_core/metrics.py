@@ -57,15 +57,42 @@ def _scalar(x):
 def binary_entropy(p):
     """Binary Shannon entropy h(p) = -p log2 p - (1-p) log2(1-p) in bits.
 
-    Vectorized; ``h(0) = h(1) = 0``. Values outside [0, 1] are clipped into it, so
-    callers that feed estimates (e.g. a QBER slightly above 1/2 or below 0 from
-    rounding) get a finite answer; validate probabilities at your own boundary.
+    Vectorized; ``h(0) = h(1) = 0``. NaN, values outside [0, 1], bools and strings raise
+    :class:`~qnet_core.errors.ParameterError` (the package's own callers, which feed
+    estimates that rounding may push out of range, use the clipping ``_binary_entropy``).
+
+    Parameters
+    ----------
+    p : float or array_like
+        Probability (or array of probabilities) in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``h(p)`` in bits, in [0, 1]; a float for scalar input, else an array of p's shape.
 
     Examples
     --------
     >>> float(binary_entropy(0.5))
     1.0
     """
+    try:
+        arr = np.asarray(p)
+        ok = arr.dtype.kind in "iuf"
+        arr = arr.astype(np.float64) if ok else arr
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"binary_entropy(): p={p!r} must be a real number or array of real numbers in [0, 1]")
+    bad = ~((arr >= 0.0) & (arr <= 1.0))  # NaN too
+    if np.any(bad):
+        raise ParameterError(f"binary_entropy(): p={float(np.ravel(arr[bad] if arr.ndim else arr)[0])!r} is not a "
+                             "probability; it must lie in [0, 1]")
+    return _binary_entropy(arr)
+
+
+def _binary_entropy(p):
+    """:func:`binary_entropy` without checks: values outside [0, 1] are clipped into it."""
     p = np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         h = -p * np.log2(p) - (1.0 - p) * np.log2(1.0 - p)
@@ -81,6 +108,20 @@ def _psd_sqrt(rho: np.ndarray) -> np.ndarray:
 
 def fidelity_pure(rho, psi, validate: bool = True):
     """``<psi|rho|psi>`` for a state (batch) ``rho`` and a ket (batch) ``psi`` of shape (..., 2**n).
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        Density matrix (batch).
+    psi : array_like, shape (..., 2**n)
+        Ket (batch) on the same n qubits; batch axes broadcast against rho's.
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (broadcast batch shape)
+        ``<psi|rho|psi>`` clipped to [0, 1]; a float for a single state and ket.
 
     Examples
     --------
@@ -117,6 +158,13 @@ def fidelity(rho, sigma, validate: bool = True):
     sigma : array_like, shape (..., 2**n, 2**n) or (2**n,)
         A density matrix (batch), or a single ket, in which case the result is
         ``<psi|rho|psi>`` (use :func:`fidelity_pure` for batches of kets).
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (...)
+        The squared fidelity in [0, 1]; a float for a single pair of states.
 
     Examples
     --------
@@ -194,7 +242,20 @@ def _entropy(a: np.ndarray, base: float = 2.0) -> np.ndarray:
 
 
 def trace_distance(rho, sigma, validate: bool = True):
-    """Trace distance ``||rho - sigma||_1 / 2`` in [0, 1]."""
+    """Trace distance ``||rho - sigma||_1 / 2`` in [0, 1].
+
+    Parameters
+    ----------
+    rho, sigma : array_like, shape (..., 2**n, 2**n)
+        Density matrices (batches) on the same n qubits; batch axes broadcast.
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (broadcast batch shape)
+        Half the sum of the absolute eigenvalues of rho - sigma, clipped to [0, 1].
+    """
     a, n = as_density_matrix(rho, owner="trace_distance", validate=validate)
     b, m = as_density_matrix(sigma, name="sigma", owner="trace_distance", validate=validate)
     if n != m:
@@ -205,7 +266,20 @@ def trace_distance(rho, sigma, validate: bool = True):
 
 
 def purity(rho, validate: bool = True):
-    """Purity ``tr(rho**2)`` in [1/2**n, 1]."""
+    """Purity ``tr(rho**2)`` in [1/2**n, 1].
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        Density matrix (batch).
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (...)
+        ``tr(rho**2)``: 1 for pure states, ``1/2**n`` for the maximally mixed state.
+    """
     a, _ = as_density_matrix(rho, owner="purity", validate=validate)
     return _scalar(np.sum(np.abs(a) ** 2, axis=(-2, -1)))
 
@@ -245,6 +319,18 @@ def concurrence(rho, validate: bool = True):
 
     ``C = max(0, l1 - l2 - l3 - l4)`` with ``l_i`` the decreasing square roots of the
     eigenvalues of ``rho (Y x Y) rho* (Y x Y)`` (W. K. Wootters, PRL 80, 2245 (1998), eq. 3).
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 4, 4)
+        Two-qubit density matrix (batch); other sizes raise DimensionError.
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (...)
+        Concurrence in [0, 1]: 0 for separable states, 1 for Bell states.
     """
     a, n = as_density_matrix(rho, owner="concurrence", validate=validate)
     if n != 2:
@@ -263,6 +349,21 @@ def negativity(rho, qubits=None, validate: bool = True):
 
     ``qubits`` defaults to the second half of the register (qubit 1 for two qubits).
     Vidal and Werner, PRA 65, 032314 (2002).
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        Density matrix (batch) of n >= 2 qubits.
+    qubits : int or sequence of int, optional
+        Qubits to partially transpose; default ``range(n // 2, n)``.
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (...)
+        Minus the sum of the negative eigenvalues of the partial transpose, >= 0
+        (1/2 for a Bell state); 0 for every PPT state.
     """
     a, n = as_density_matrix(rho, owner="negativity", validate=validate)
     if n < 2:
@@ -274,7 +375,22 @@ def negativity(rho, qubits=None, validate: bool = True):
 
 
 def log_negativity(rho, qubits=None, validate: bool = True):
-    """Logarithmic negativity ``log2 ||rho^{T_A}||_1 = log2(2 N + 1)`` in bits."""
+    """Logarithmic negativity ``log2 ||rho^{T_A}||_1 = log2(2 N + 1)`` in bits.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        Density matrix (batch) of n >= 2 qubits.
+    qubits : int or sequence of int, optional
+        Qubits to partially transpose; default ``range(n // 2, n)``.
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    float or numpy.ndarray, shape (...)
+        ``log2(2 N + 1)`` in bits, >= 0 (1 for a Bell state).
+    """
     N = np.asarray(negativity(rho, qubits, validate=validate))
     return _scalar(np.log2(2.0 * N + 1.0))
 
@@ -284,6 +400,19 @@ def bell_coefficients(rho, validate: bool = True):
 
     For a Bell-diagonal state these are its coefficients; for any state they are the
     coefficients of its Bell-diagonal twirl.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 4, 4)
+        Two-qubit density matrix (batch); other sizes raise DimensionError.
+    validate : bool or "full", default True
+        Input checks: compiled one-pass checks (True), eigenvalue-based ("full") or none (False).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 4)
+        ``<B_k|rho|B_k>`` for the Bell states in BELL_NAMES order (phi+, phi-, psi+, psi-),
+        each clipped to [0, 1]; always an array, also for a single state.
     """
     a, n = as_density_matrix(rho, owner="bell_coefficients", validate=validate)
     if n != 2:

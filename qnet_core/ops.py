@@ -66,7 +66,18 @@ def _index_maps(n: int, targets: tuple[int, ...]) -> tuple[np.ndarray, np.ndarra
 
 
 def num_qubits(rho) -> int:
-    """Number of qubits of a state or batch of states ``(..., 2**n, 2**n)``."""
+    """Number of qubits of a state or batch of states ``(..., 2**n, 2**n)``.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        State, batch of states or any square operator; only its shape is read.
+
+    Returns
+    -------
+    int
+        n, the base-2 logarithm of the last dimension (DimensionError if not a power of two).
+    """
     shape = np.shape(rho)
     if len(shape) < 2 or shape[-1] != shape[-2]:
         raise DimensionError(f"num_qubits(): expected (..., 2**n, 2**n), got shape {shape}")
@@ -99,6 +110,16 @@ def kraus_to_superoperator(kraus) -> np.ndarray:
     """Superoperator ``S = sum_k K_k (x) conj(K_k)`` acting on row-major ``vec(rho)``.
 
     With ``vec(rho)[i*d + j] = rho[i, j]``, ``vec(K rho K^dag) = S vec(rho)``.
+
+    Parameters
+    ----------
+    kraus : array_like, shape (k, d, d) or (d, d)
+        Kraus operators (a single matrix counts as k = 1); not checked for trace preservation.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (d**2, d**2)
+        The superoperator ``S``.
     """
     k = np.asarray(kraus, dtype=np.complex128)
     if k.ndim == 2:
@@ -340,6 +361,16 @@ class OperationSequence:
 
         ``tr(O E(rho)) = tr(E^dag(O) rho)`` for every state, so expectation values after the
         sequence need only one pass over the states and no output states are written.
+
+        Parameters
+        ----------
+        observable : array_like, shape (2**n, 2**n)
+            Operator O on the sequence's ``num_qubits`` qubits (usually Hermitian).
+
+        Returns
+        -------
+        numpy.ndarray, complex128, shape (2**n, 2**n)
+            ``E^dag(O)``; a copy of ``O`` for an empty sequence.
         """
         O, n = as_square_operator(observable, name="observable", owner="OperationSequence.expectation")
         if n != self.num_qubits or O.ndim != 2:
@@ -548,6 +579,22 @@ def apply_unitary(rho, U, targets, validate: bool = True) -> np.ndarray:
     See :func:`apply_kraus` for shapes, the target-order convention and ``validate`` (which
     here also checks that ``U`` is unitary).
 
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        State or batch of states.
+    U : array_like, shape (2**m, 2**m)
+        Unitary on the m target qubits.
+    targets : sequence of int
+        The m distinct qubits acted on, ``targets[0]`` the operator's most significant bit.
+    validate : bool or "full", default True
+        As in :func:`apply_kraus`; also checks that ``U`` is unitary.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (..., 2**n, 2**n)
+        The transformed state(s).
+
     Examples
     --------
     >>> import qnet_core as qc
@@ -569,6 +616,22 @@ def apply_superoperator(rho, S, targets, validate: bool = True) -> np.ndarray:
     checked to be trace preserving when ``validate``; complete positivity is the caller's
     business, e.g. via ``channels.Channel.from_superoperator``). ``validate`` checks the
     states as in :func:`apply_kraus` (True, "full" or False).
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        State or batch of states.
+    S : array_like, shape (4**m, 4**m)
+        Superoperator on the m target qubits, row-major vectorization.
+    targets : sequence of int
+        The m distinct qubits acted on, ``targets[0]`` the most significant bit.
+    validate : bool or "full", default True
+        Check the targets, trace preservation of ``S`` and the states; False skips.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (..., 2**n, 2**n)
+        The transformed state(s).
     """
     mode = validate_mode(validate, "apply_superoperator")
     arr, n = as_states(rho, owner="apply_superoperator")
@@ -588,10 +651,13 @@ def _checked_superoperator(S, n: int, targets, validate) -> tuple[np.ndarray, tu
     m = d.bit_length() - 1
     t = check_targets(targets, n, owner="apply_superoperator", expected=m)
     if validate:
+        if not np.all(np.isfinite(S)):
+            raise ChannelError(f"apply_superoperator(): S of shape {S.shape} contains NaN or inf; "
+                               "a superoperator must be finite")
         # trace preservation: sum_i S[(i,i),(k,l)] = delta_kl
         tp = S.reshape(d, d, d, d)[np.arange(d), np.arange(d)].sum(axis=0)
         dev = float(np.max(np.abs(tp - np.eye(d))))
-        if dev > 1e-10 * d:
+        if not dev <= 1e-10 * d:
             raise ChannelError(
                 f"apply_superoperator(): S is not trace preserving (max deviation {dev:.3g})"
             )
@@ -721,6 +787,20 @@ def partial_transpose(rho, qubits, validate: bool = True) -> np.ndarray:
 
 def permute_qubits(rho, order, validate: bool = True) -> np.ndarray:
     """Reorder qubits: output qubit i is input qubit ``order[i]``.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        State or batch of states.
+    order : sequence of int
+        A permutation of ``0 .. n-1``.
+    validate : bool or "full", default True
+        Check the states (False skips; the permutation is always checked).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., 2**n, 2**n)
+        The state(s) with qubits reordered, C-contiguous.
 
     Examples
     --------

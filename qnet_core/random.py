@@ -29,6 +29,11 @@ def as_generator(seed=None) -> np.random.Generator:
         An existing Generator is returned unchanged (so callers can share a stream);
         an int or SeedSequence seeds a new PCG64 generator; None draws fresh entropy.
 
+    Returns
+    -------
+    numpy.random.Generator
+        ``seed`` itself if it is a Generator, else a new PCG64-based generator.
+
     Examples
     --------
     >>> bool(as_generator(7).integers(10) == as_generator(7).integers(10))
@@ -60,6 +65,11 @@ def spawn_seeds(seed, n: int) -> list[np.random.SeedSequence]:
         Root seed. A Generator contributes a fresh root drawn from it.
     n : int
         Number of children (>= 0).
+
+    Returns
+    -------
+    list of numpy.random.SeedSequence
+        ``n`` children; child i is ``SeedSequence(root.entropy, spawn_key=root.spawn_key + (i,))``.
     """
     if not isinstance(n, numbers.Integral) or n < 0:
         raise ParameterError(f"n={n!r} must be a non-negative integer")

@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from .errors import DimensionError, ParameterError
+from .errors import DimensionError, ParameterError, StateError
 from .random import as_generator
 from .validation import as_ket
 
@@ -56,16 +56,32 @@ BELL_KETS = _BELL_KETS
 _BELL_PROJ = np.einsum("ki,kj->kij", _BELL_KETS, _BELL_KETS.conj())
 
 
+#: Most qubits a dense density matrix may have (a 2**14 x 2**14 complex128 matrix is 4 GiB).
+_MAX_QUBITS = 14
+
+
 def _check_n(n, owner: str) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ParameterError(f"{owner}(): num_qubits={n!r} must be an integer >= 1")
-    if n > 14:
-        raise ParameterError(f"{owner}(): num_qubits={n} is too large for dense density matrices (max 14)")
+    if n > _MAX_QUBITS:
+        raise ParameterError(f"{owner}(): num_qubits={n} is too large for dense density matrices (max {_MAX_QUBITS})")
     return int(n)
 
 
 def ket_to_dm(ket, validate: bool = True) -> np.ndarray:
     """Density matrix ``|psi><psi|`` of a state vector or batch ``(..., 2**n)``.
+
+    Parameters
+    ----------
+    ket : array_like, shape (..., 2**n)
+        State vector (batch); checked to be finite and normalized when ``validate``.
+    validate : bool or "full", default True
+        Check the input (False skips the checks).
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (..., 2**n, 2**n)
+        The projector |psi><psi| for each ket.
 
     Examples
     --------
@@ -78,7 +94,19 @@ def ket_to_dm(ket, validate: bool = True) -> np.ndarray:
 
 
 def basis_ket(bits) -> np.ndarray:
-    """Computational basis vector for a bit string like ``"010"`` or a sequence of 0/1."""
+    """Computational basis vector for a bit string like ``"010"`` or a sequence of 0/1.
+
+    Parameters
+    ----------
+    bits : str or sequence of {0, 1}
+        Bits of the basis state, qubit 0 first (most significant), e.g. ``"010"`` or
+        ``[0, 1, 0]``; 1 to 14 bits.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2**n,)
+        The one-hot vector with a 1 at index ``int(bits, 2)``.
+    """
     if isinstance(bits, str):
         seq = list(bits)
     else:
@@ -96,8 +124,9 @@ def basis_ket(bits) -> np.ndarray:
             raise ParameterError(f"basis_state(): bits={bits!r} contains {b!r}; only 0 and 1 are allowed")
     if not vals:
         raise ParameterError("basis_state(): bits is empty; give at least one bit")
-    if len(vals) > 14:
-        raise ParameterError(f"basis_state(): {len(vals)} qubits is too large for dense density matrices (max 14)")
+    if len(vals) > _MAX_QUBITS:
+        raise ParameterError(f"basis_state(): {len(vals)} qubits is too large for dense density matrices "
+                             f"(max {_MAX_QUBITS})")
     idx = int("".join(map(str, vals)), 2)
     ket = np.zeros(1 << len(vals), dtype=np.complex128)
     ket[idx] = 1.0
@@ -105,7 +134,18 @@ def basis_ket(bits) -> np.ndarray:
 
 
 def basis_state(bits) -> np.ndarray:
-    """Density matrix of a computational basis state, e.g. ``basis_state("01")`` = |01><01|."""
+    """Density matrix of a computational basis state, e.g. ``basis_state("01")`` = |01><01|.
+
+    Parameters
+    ----------
+    bits : str or sequence of {0, 1}
+        Bits of the basis state, qubit 0 first (most significant); 1 to 14 bits.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2**n, 2**n)
+        The projector onto the basis state.
+    """
     return ket_to_dm(basis_ket(bits), validate=False)
 
 
@@ -122,12 +162,35 @@ def _bell_index(name) -> int:
 
 
 def bell_ket(name="phi+") -> np.ndarray:
-    """State vector of a Bell state: ``"phi+" | "phi-" | "psi+" | "psi-"`` (or index 0-3)."""
+    """State vector of a Bell state: ``"phi+" | "phi-" | "psi+" | "psi-"`` (or index 0-3).
+
+    Parameters
+    ----------
+    name : str or int, default "phi+"
+        ``"phi+"``, ``"phi-"``, ``"psi+"``, ``"psi-"`` (case-insensitive; ``"phi_plus"`` style
+        aliases accepted) or the index 0-3 in :data:`BELL_NAMES` order.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (4,)
+        The normalized Bell ket (a fresh copy).
+    """
     return _BELL_KETS[_bell_index(name)].copy()
 
 
 def bell_state(name="phi+") -> np.ndarray:
     """Density matrix of a Bell state ``"phi+" | "phi-" | "psi+" | "psi-"`` (or index 0-3).
+
+    Parameters
+    ----------
+    name : str or int, default "phi+"
+        ``"phi+"``, ``"phi-"``, ``"psi+"``, ``"psi-"`` (case-insensitive; ``"phi_plus"`` style
+        aliases accepted) or the index 0-3 in :data:`BELL_NAMES` order.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (4, 4)
+        The Bell-state projector (a fresh copy).
 
     Examples
     --------
@@ -139,12 +202,16 @@ def bell_state(name="phi+") -> np.ndarray:
 
 def _prob_array(x, name: str, owner: str) -> np.ndarray:
     try:
-        arr = np.asarray(x, dtype=np.float64)
+        arr = np.asarray(x)
+        if arr.dtype.kind not in "iuf":  # bools, strings and objects are not probabilities
+            raise TypeError
+        arr = arr.astype(np.float64)
     except (TypeError, ValueError):
         raise ParameterError(f"{owner}(): {name}={x!r} must be a real number or array of real numbers") from None
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or np.any(arr > 1):
         bad = arr[~((arr >= 0) & (arr <= 1))] if arr.ndim else arr
-        raise ParameterError(f"{owner}(): {name}={np.ravel(bad)[0]!r} is outside [0, 1]; it must be a probability")
+        raise ParameterError(f"{owner}(): {name}={float(np.ravel(bad)[0])!r} is outside [0, 1]; "
+                             "it must be a probability")
     return arr
 
 
@@ -161,6 +228,11 @@ def werner(fidelity) -> np.ndarray:
     Equivalently ``w |phi+><phi+| + (1 - w) I/4`` with Werner parameter
     ``w = (4F - 1)/3`` (see :func:`werner_parameter`).
 
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (..., 4, 4)
+        The Werner state(s), batch shape that of ``fidelity``.
+
     Examples
     --------
     >>> round(float(werner(0.9)[0, 0].real), 6)
@@ -172,14 +244,37 @@ def werner(fidelity) -> np.ndarray:
 
 
 def werner_parameter(fidelity):
-    """Werner parameter ``w = (4F - 1)/3`` of a fidelity F (vectorized)."""
-    F = np.asarray(fidelity, dtype=np.float64)
+    """Werner parameter ``w = (4F - 1)/3`` of a fidelity F (vectorized).
+
+    Parameters
+    ----------
+    fidelity : float or array_like
+        Fidelity F to |phi+>, in [0, 1] (NaN, values outside it, bools and strings raise
+        :class:`~qnet_core.errors.ParameterError`); F in [1/4, 1] gives w in [0, 1].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``(4F - 1)/3``; a float for scalar input, else an array of the input's shape.
+    """
+    F = _prob_array(fidelity, "fidelity", "werner_parameter")
     w = (4.0 * F - 1.0) / 3.0
     return w if w.ndim else float(w)
 
 
 def fidelity_from_werner_parameter(w):
-    """Fidelity ``F = (3w + 1)/4`` of a Werner parameter w (vectorized)."""
+    """Fidelity ``F = (3w + 1)/4`` of a Werner parameter w (vectorized).
+
+    Parameters
+    ----------
+    w : float or array_like
+        Werner parameter (not range-checked; w in [-1/3, 1] gives F in [0, 1]).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``(3w + 1)/4``; a float for scalar input, else an array of the input's shape.
+    """
     w = np.asarray(w, dtype=np.float64)
     F = (3.0 * w + 1.0) / 4.0
     return F if F.ndim else float(F)
@@ -190,6 +285,18 @@ def bell_diagonal(coeffs, validate: bool = True) -> np.ndarray:
 
     Coefficients are in :data:`BELL_NAMES` order (phi+, phi-, psi+, psi-); they must be
     non-negative and sum to 1.
+
+    Parameters
+    ----------
+    coeffs : array_like, shape (..., 4)
+        Bell coefficients (phi+, phi-, psi+, psi-), non-negative and summing to 1 (to 1e-9).
+    validate : bool, default True
+        Check shape, finiteness, sign and normalization; False skips the checks.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (..., 4, 4)
+        The Bell-diagonal density matrix (batch).
 
     Examples
     --------
@@ -214,7 +321,18 @@ def tensor(*states) -> np.ndarray:
     """Tensor product of density matrices (first argument = most significant qubits).
 
     Batch axes broadcast: ``tensor(a, b)`` with ``a`` of shape ``(B, 4, 4)`` and ``b`` of
-    shape ``(4, 4)`` gives ``(B, 16, 16)``.
+    shape ``(4, 4)`` gives ``(B, 16, 16)``. Every argument must be a finite square array, and
+    the product may have at most 14 qubits (dimension ``2**14``), checked before allocating.
+
+    Parameters
+    ----------
+    *states : array_like, each of shape (..., d_i, d_i)
+        Square matrices (usually density matrices), most significant first; at least one.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (broadcast batch, prod d_i, prod d_i)
+        The Kronecker product, C-contiguous.
 
     Examples
     --------
@@ -223,11 +341,25 @@ def tensor(*states) -> np.ndarray:
     """
     if not states:
         raise DimensionError("tensor(): give at least one state")
-    out = np.asarray(states[0], dtype=np.complex128)
-    for s in states[1:]:
-        s = np.asarray(s, dtype=np.complex128)
-        if out.ndim < 2 or s.ndim < 2:
-            raise DimensionError("tensor(): every argument must have shape (..., d, d)")
+    arrs = []
+    dim = 1
+    for i, s in enumerate(states):
+        try:
+            a = np.asarray(s, dtype=np.complex128)
+        except (TypeError, ValueError):
+            raise StateError(f"tensor(): states[{i}] of type {type(s).__name__} is not a numeric array") from None
+        if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+            raise DimensionError(f"tensor(): states[{i}] has shape {a.shape}; "
+                                 "every argument must have shape (..., d, d)")
+        if not np.all(np.isfinite(a)):
+            raise StateError(f"tensor(): states[{i}] contains NaN or inf")
+        dim *= int(a.shape[-1])  # Python int: no overflow
+        if dim > 1 << _MAX_QUBITS:
+            raise DimensionError(f"tensor(): the product of states[0..{i}] has dimension {dim} (> 2**{_MAX_QUBITS}); "
+                                 f"dense density matrices allow at most {_MAX_QUBITS} qubits")
+        arrs.append(a)
+    out = arrs[0]
+    for s in arrs[1:]:
         da, db = out.shape[-1], s.shape[-1]
         prod = out[..., :, None, :, None] * s[..., None, :, None, :]
         out = prod.reshape(prod.shape[:-4] + (da * db, da * db))
@@ -235,13 +367,37 @@ def tensor(*states) -> np.ndarray:
 
 
 def maximally_mixed(num_qubits: int) -> np.ndarray:
-    """The maximally mixed state ``I / 2**n``."""
+    """The maximally mixed state ``I / 2**n``.
+
+    Parameters
+    ----------
+    num_qubits : int
+        Number of qubits n, 1 to 14.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2**n, 2**n)
+        ``I / 2**n``.
+    """
     n = _check_n(num_qubits, "maximally_mixed")
     return np.eye(1 << n, dtype=np.complex128) / (1 << n)
 
 
 def random_ket(num_qubits: int, seed=None) -> np.ndarray:
-    """Haar-random pure state vector of n qubits (normalized complex Gaussian)."""
+    """Haar-random pure state vector of n qubits (normalized complex Gaussian).
+
+    Parameters
+    ----------
+    num_qubits : int
+        Number of qubits n, 1 to 14.
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, optional
+        Randomness source (see :func:`qnet_core.random.as_generator`); None draws fresh entropy.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2**n,)
+        A unit-norm Haar-random ket.
+    """
     n = _check_n(num_qubits, "random_ket")
     rng = as_generator(seed)
     v = rng.standard_normal(1 << n) + 1j * rng.standard_normal(1 << n)
@@ -261,6 +417,11 @@ def random_density_matrix(num_qubits: int, seed=None, rank: int | None = None, m
         ``"hs"``: Hilbert-Schmidt (induced) measure, ``G G^dag / tr`` with G a
         ``2**n x r`` Ginibre matrix. ``"bures"``: ``(1 + U) G G^dag (1 + U)^dag`` with U
         Haar (Osipov, Sommers, Zyczkowski, J. Phys. A 43, 055302 (2010)).
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2**n, 2**n)
+        A Hermitian, positive semidefinite matrix of unit trace and rank ``rank``.
     """
     n = _check_n(num_qubits, "random_density_matrix")
     d = 1 << n
@@ -280,7 +441,20 @@ def random_density_matrix(num_qubits: int, seed=None, rank: int | None = None, m
 
 
 def random_unitary(num_qubits: int, seed=None) -> np.ndarray:
-    """Haar-random unitary on n qubits (QR of a Ginibre matrix with phase fix, Mezzadri 2007)."""
+    """Haar-random unitary on n qubits (QR of a Ginibre matrix with phase fix, Mezzadri 2007).
+
+    Parameters
+    ----------
+    num_qubits : int
+        Number of qubits n, 1 to 14.
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, optional
+        Randomness source (see :func:`qnet_core.random.as_generator`); None draws fresh entropy.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (2**n, 2**n)
+        A Haar-random unitary matrix.
+    """
     n = _check_n(num_qubits, "random_unitary")
     d = 1 << n
     rng = as_generator(seed)
@@ -295,6 +469,20 @@ def random_kraus(num_qubits: int, num_operators: int = 2, seed=None) -> np.ndarr
 
     Built from a Haar-random isometry ``V: C^d -> C^(k d)`` (first d columns of a Haar
     unitary), ``K_i = (<i| (x) I) V``; so ``sum_i K_i^dag K_i = V^dag V = I``.
+
+    Parameters
+    ----------
+    num_qubits : int
+        Number of qubits n, 1 to 14.
+    num_operators : int, default 2
+        Number of Kraus operators k >= 1.
+    seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, optional
+        Randomness source (see :func:`qnet_core.random.as_generator`); None draws fresh entropy.
+
+    Returns
+    -------
+    numpy.ndarray, complex128, shape (k, 2**n, 2**n)
+        Kraus operators with ``sum_i K_i^dag K_i = I``.
     """
     n = _check_n(num_qubits, "random_kraus")
     k = num_operators

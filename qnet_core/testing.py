@@ -56,6 +56,18 @@ def density_matrices(draw, num_qubits=2, batch: int | None = None):
     Mixes full-rank Hilbert-Schmidt and Bures states, random low-rank states, pure states,
     the maximally mixed state and (for two qubits) Bell states. With ``batch=B`` returns a
     ``(B, 2**n, 2**n)`` batch.
+
+    Parameters
+    ----------
+    num_qubits : int, tuple of (int, int) or hypothesis strategy, default 2
+        Number of qubits n: fixed, drawn from ``[lo, hi]``, or drawn from the strategy.
+    batch : int, optional
+        Draw a batch of B states (all with the same n) instead of one.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of complex128 arrays ``(2**n, 2**n)`` (or ``(B, 2**n, 2**n)``).
     """
     n = draw(_n_strategy(num_qubits))
 
@@ -83,38 +95,107 @@ def density_matrices(draw, num_qubits=2, batch: int | None = None):
 
 @st.composite
 def kets(draw, num_qubits=1):
-    """Haar-random normalized state vectors ``(2**n,)``."""
+    """Haar-random normalized state vectors ``(2**n,)``.
+
+    Parameters
+    ----------
+    num_qubits : int, tuple of (int, int) or hypothesis strategy, default 1
+        Number of qubits n: fixed, drawn from ``[lo, hi]``, or drawn from the strategy.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of complex128 unit vectors ``(2**n,)``.
+    """
     return random_ket(draw(_n_strategy(num_qubits)), draw(_seeds))
 
 
 @st.composite
 def pure_states(draw, num_qubits=1):
-    """Pure density matrices ``|psi><psi|`` with Haar-random psi."""
+    """Pure density matrices ``|psi><psi|`` with Haar-random psi.
+
+    Parameters
+    ----------
+    num_qubits : int, tuple of (int, int) or hypothesis strategy, default 1
+        Number of qubits n: fixed, drawn from ``[lo, hi]``, or drawn from the strategy.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of complex128 rank-one density matrices ``(2**n, 2**n)``.
+    """
     return ket_to_dm(random_ket(draw(_n_strategy(num_qubits)), draw(_seeds)))
 
 
 @st.composite
 def unitaries(draw, num_qubits=1):
-    """Haar-random unitaries ``(2**n, 2**n)``."""
+    """Haar-random unitaries ``(2**n, 2**n)``.
+
+    Parameters
+    ----------
+    num_qubits : int, tuple of (int, int) or hypothesis strategy, default 1
+        Number of qubits n: fixed, drawn from ``[lo, hi]``, or drawn from the strategy.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of complex128 unitary matrices ``(2**n, 2**n)``.
+    """
     return random_unitary(draw(_n_strategy(num_qubits)), draw(_seeds))
 
 
 @st.composite
 def kraus_channels(draw, num_qubits=1, num_operators=(1, 4)):
-    """Random CPTP channels as Kraus arrays ``(k, 2**n, 2**n)`` (Stinespring isometries)."""
+    """Random CPTP channels as Kraus arrays ``(k, 2**n, 2**n)`` (Stinespring isometries).
+
+    Parameters
+    ----------
+    num_qubits : int, tuple of (int, int) or hypothesis strategy, default 1
+        Number of qubits n: fixed, drawn from ``[lo, hi]``, or drawn from the strategy.
+    num_operators : int, tuple of (int, int) or hypothesis strategy, default (1, 4)
+        Number of Kraus operators k, specified the same way.
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of complex128 arrays ``(k, 2**n, 2**n)`` with ``sum_i K_i^dag K_i = I``.
+    """
     k = draw(_n_strategy(num_operators))
     return random_kraus(draw(_n_strategy(num_qubits)), k, draw(_seeds))
 
 
 def probabilities(allow_edges: bool = True):
-    """Floats in [0, 1] with the endpoints included."""
+    """Floats in [0, 1] with the endpoints included.
+
+    Parameters
+    ----------
+    allow_edges : bool, default True
+        Also draw 0.0, 1.0 and 0.5 explicitly (besides any float in [0, 1]).
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of floats in [0, 1], never NaN.
+    """
     base = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
     return st.one_of(st.sampled_from([0.0, 1.0, 0.5]), base) if allow_edges else base
 
 
 @st.composite
 def bell_diagonal_coefficients(draw, min_fidelity: float = 0.0):
-    """Bell coefficients ``(4,)`` (non-negative, sum 1) with first coefficient >= min_fidelity."""
+    """Bell coefficients ``(4,)`` (non-negative, sum 1) with first coefficient >= min_fidelity.
+
+    Parameters
+    ----------
+    min_fidelity : float, default 0.0
+        Lower bound on the phi+ coefficient, in [0, 1].
+
+    Returns
+    -------
+    hypothesis.strategies.SearchStrategy
+        Strategy of float64 arrays ``(4,)`` in BELL_NAMES order (Dirichlet, Werner or vertex
+        draws).
+    """
     kind = draw(st.sampled_from(["dirichlet", "werner", "vertex"]))
     seed = draw(_seeds)
     rng = np.random.default_rng(seed)
@@ -132,7 +213,15 @@ def bell_diagonal_coefficients(draw, min_fidelity: float = 0.0):
 
 
 def assert_density_matrix(rho, atol: float = 1e-8) -> None:
-    """Assert every state in ``rho`` (..., d, d) is Hermitian, unit-trace and PSD within ``atol``."""
+    """Assert every state in ``rho`` (..., d, d) is Hermitian, unit-trace and PSD within ``atol``.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., d, d)
+        State or batch of states.
+    atol : float, default 1e-8
+        Tolerance of the Hermiticity check; trace and eigenvalue checks use ``atol * d``.
+    """
     a = np.asarray(rho)
     assert a.ndim >= 2 and a.shape[-1] == a.shape[-2], f"not square: shape {a.shape}"
     assert np.all(np.isfinite(a)), "contains NaN or inf"
@@ -145,7 +234,15 @@ def assert_density_matrix(rho, atol: float = 1e-8) -> None:
 
 
 def assert_cptp(kraus, atol: float = 1e-9) -> None:
-    """Assert a Kraus set ``(k, d, d)`` is trace preserving and its Choi matrix is PSD."""
+    """Assert a Kraus set ``(k, d, d)`` is trace preserving and its Choi matrix is PSD.
+
+    Parameters
+    ----------
+    kraus : array_like, shape (k, d, d) or (d, d)
+        Kraus operators (a single matrix counts as k = 1).
+    atol : float, default 1e-9
+        Tolerance, scaled by ``d``, of both checks.
+    """
     K = np.asarray(kraus, dtype=np.complex128)
     if K.ndim == 2:
         K = K[None]

@@ -36,6 +36,7 @@ __all__ = [
     "check_nonnegative",
     "check_positive",
     "check_finite",
+    "as_real_array",
     "num_qubits_of_dim",
     "as_density_matrix",
     "as_states",
@@ -67,8 +68,58 @@ def _as_float(value, name: str, owner: str) -> float:
     return float(value)
 
 
+def as_real_array(value, name: str, owner: str = "") -> np.ndarray:
+    """``value`` as a float64 array; raise :class:`ParameterError` unless it holds real numbers.
+
+    Bools, strings, complex numbers and objects are refused (``True`` is not a number here);
+    the range is the caller's to check.
+
+    Parameters
+    ----------
+    value : float or array_like
+        Real number(s); integer and float dtypes are accepted.
+    name : str
+        Argument name used in the error message.
+    owner : str, default ""
+        Calling function's name, prefixed to the error message.
+
+    Returns
+    -------
+    numpy.ndarray, float64
+        ``value`` converted, same shape (0-d for a scalar).
+
+    Examples
+    --------
+    >>> as_real_array([1, 0.5], "eta").tolist()
+    [1.0, 0.5]
+    """
+    try:
+        arr = np.asarray(value)
+        ok = arr.dtype.kind in "iuf"
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ParameterError(f"{_owner(owner)}{name}={value!r} must be a real number or an array of real numbers")
+    return arr.astype(np.float64, copy=False)
+
+
 def check_finite(value, name: str, owner: str = "") -> float:
-    """Return ``value`` as float; raise :class:`ParameterError` if it is NaN or infinite."""
+    """Return ``value`` as float; raise :class:`ParameterError` if it is NaN or infinite.
+
+    Parameters
+    ----------
+    value : real number
+        The value to check (a 0-d real array is accepted; bools and non-reals raise).
+    name : str
+        Argument name used in the error message.
+    owner : str, default ""
+        Calling function's name, prefixed to the error message as ``owner(): ``.
+
+    Returns
+    -------
+    float
+        ``value`` as a finite float.
+    """
     v = _as_float(value, name, owner)
     if not math.isfinite(v):
         raise ParameterError(f"{_owner(owner)}{name}={value!r} must be a finite number")
@@ -77,6 +128,20 @@ def check_finite(value, name: str, owner: str = "") -> float:
 
 def check_probability(value, name: str, owner: str = "") -> float:
     """Return ``value`` as float; raise :class:`ParameterError` unless ``0 <= value <= 1``.
+
+    Parameters
+    ----------
+    value : real number
+        The value to check (bools and non-reals raise; NaN is rejected).
+    name : str
+        Argument name used in the error message.
+    owner : str, default ""
+        Calling function's name, prefixed to the error message.
+
+    Returns
+    -------
+    float
+        ``value`` as a float in [0, 1].
 
     Examples
     --------
@@ -90,7 +155,24 @@ def check_probability(value, name: str, owner: str = "") -> float:
 
 
 def check_nonnegative(value, name: str, owner: str = "", allow_inf: bool = False) -> float:
-    """Return ``value`` as float; raise unless it is >= 0 (and finite unless ``allow_inf``)."""
+    """Return ``value`` as float; raise unless it is >= 0 (and finite unless ``allow_inf``).
+
+    Parameters
+    ----------
+    value : real number
+        The value to check (bools and non-reals raise; NaN is rejected).
+    name : str
+        Argument name used in the error message.
+    owner : str, default ""
+        Calling function's name, prefixed to the error message.
+    allow_inf : bool, default False
+        Accept ``+inf``.
+
+    Returns
+    -------
+    float
+        ``value`` as a float >= 0.
+    """
     v = _as_float(value, name, owner)
     if math.isnan(v) or v < 0 or (math.isinf(v) and not allow_inf):
         allowed = "a number >= 0 (inf allowed)" if allow_inf else "a finite number >= 0"
@@ -99,7 +181,24 @@ def check_nonnegative(value, name: str, owner: str = "", allow_inf: bool = False
 
 
 def check_positive(value, name: str, owner: str = "", allow_inf: bool = False) -> float:
-    """Return ``value`` as float; raise unless it is > 0 (and finite unless ``allow_inf``)."""
+    """Return ``value`` as float; raise unless it is > 0 (and finite unless ``allow_inf``).
+
+    Parameters
+    ----------
+    value : real number
+        The value to check (bools and non-reals raise; NaN is rejected).
+    name : str
+        Argument name used in the error message.
+    owner : str, default ""
+        Calling function's name, prefixed to the error message.
+    allow_inf : bool, default False
+        Accept ``+inf``.
+
+    Returns
+    -------
+    float
+        ``value`` as a float > 0.
+    """
     v = _as_float(value, name, owner)
     if math.isnan(v) or v <= 0 or (math.isinf(v) and not allow_inf):
         allowed = "a number > 0 (inf allowed)" if allow_inf else "a finite number > 0"
@@ -108,7 +207,22 @@ def check_positive(value, name: str, owner: str = "", allow_inf: bool = False) -
 
 
 def num_qubits_of_dim(dim: int, name: str = "rho", owner: str = "") -> int:
-    """Number of qubits n with ``2**n == dim``; raise :class:`DimensionError` otherwise."""
+    """Number of qubits n with ``2**n == dim``; raise :class:`DimensionError` otherwise.
+
+    Parameters
+    ----------
+    dim : int
+        Hilbert-space dimension, >= 1.
+    name : str, default "rho"
+        Argument name used in the error message.
+    owner : str, default ""
+        Calling function's name, prefixed to the error message.
+
+    Returns
+    -------
+    int
+        n >= 0 with ``2**n == dim``.
+    """
     if dim < 1 or dim & (dim - 1):
         raise DimensionError(
             f"{_owner(owner)}{name} has dimension {dim}, which is not a power of two; "
@@ -131,7 +245,24 @@ def _as_complex_array(x, name: str, owner: str) -> np.ndarray:
 
 
 def as_square_operator(x, name: str = "rho", owner: str = "") -> tuple[np.ndarray, int]:
-    """Coerce to a contiguous complex128 array of shape ``(..., 2**n, 2**n)``; return it and n."""
+    """Coerce to a contiguous complex128 array of shape ``(..., 2**n, 2**n)``; return it and n.
+
+    Parameters
+    ----------
+    x : array_like, shape (..., 2**n, 2**n)
+        Numeric array; NaN or infinite entries raise StateError.
+    name : str, default "rho"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+
+    Returns
+    -------
+    arr : numpy.ndarray, complex128, shape (..., 2**n, 2**n)
+        C-contiguous copy (or the input itself when already so).
+    n : int
+        Number of qubits.
+    """
     arr = _as_complex_array(x, name, owner)
     if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
         raise DimensionError(
@@ -143,6 +274,19 @@ def as_square_operator(x, name: str = "rho", owner: str = "") -> tuple[np.ndarra
 
 def validate_mode(validate, owner: str = "") -> bool | str:
     """Normalize a ``validate`` argument to ``False``, ``True`` or ``"full"``.
+
+    Parameters
+    ----------
+    validate : bool, str or any object
+        ``"full"``, or anything whose truth value selects True / False; other strings raise
+        ParameterError.
+    owner : str, default ""
+        Calling function's name, prefixed to the error message.
+
+    Returns
+    -------
+    bool or str
+        ``False``, ``True`` or ``"full"``.
 
     Examples
     --------
@@ -162,6 +306,23 @@ def as_states(rho, name: str = "rho", owner: str = "") -> tuple[np.ndarray, int]
     A complex128 array is returned as it is (any strides, read-only or broadcast included);
     other numeric arrays are converted. Raises :class:`DimensionError` for a non-numeric
     array or a shape that is not a batch of square power-of-two matrices.
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        Numeric array of square matrices.
+    name : str, default "rho"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+
+    Returns
+    -------
+    arr : numpy.ndarray, complex128, shape (..., 2**n, 2**n)
+        The input itself when already complex128, else a converted array (not necessarily
+        contiguous).
+    n : int
+        Number of qubits.
     """
     if type(rho) is np.ndarray and rho.dtype == np.complex128:
         arr = rho
@@ -185,6 +346,16 @@ def unique_states(arr: np.ndarray) -> np.ndarray:
 
     ``np.broadcast_to(unique_states(a), a.shape)`` equals ``a``; a broadcast batch of N
     copies of one state becomes one state.
+
+    Parameters
+    ----------
+    arr : numpy.ndarray, shape (..., D, D)
+        Batch of matrices, possibly broadcast (zero strides).
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., D, D)
+        A view with every zero-stride batch axis of length 1 (``arr`` itself if none).
     """
     nb = arr.ndim - 2
     if nb <= 0 or 0 in arr.shape or all(arr.strides[k] or arr.shape[k] == 1 for k in range(nb)):
@@ -207,6 +378,18 @@ def check_states_reference(arr: np.ndarray, name: str = "rho", owner: str = "", 
     The reference of the compiled checks (``validate="full"``). Raises :class:`StateError`
     for the first failing criterion (finite, Hermitian, trace, positivity), naming the worst
     state of the batch.
+
+    Parameters
+    ----------
+    arr : numpy.ndarray, shape (..., D, D)
+        Batch of matrices (complex128); an empty batch passes.
+    name : str, default "rho"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+    atol : float, default DEFAULT_ATOL (1e-8)
+        Absolute tolerance of the Hermiticity check (trace: ``atol * max(1, D)``; positivity:
+        the compiled checks' tolerance for dimension D).
     """
     if arr.size == 0:
         return
@@ -256,6 +439,19 @@ def check_states(arr: np.ndarray, name: str = "rho", owner: str = "", validate=T
     ``validate`` is ``True`` (compiled checks), ``"full"`` (plain-numpy reference with
     eigenvalues) or ``False`` (nothing). Raises :class:`StateError` naming the check, the
     value and, for a batch, the index of the worst state.
+
+    Parameters
+    ----------
+    arr : numpy.ndarray, complex128, shape (..., D, D)
+        Batch of matrices; an empty batch passes.
+    name : str, default "rho"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+    validate : bool or "full", default True
+        Check level, as above.
+    atol : float, default DEFAULT_ATOL (1e-8)
+        Absolute tolerance of the checks.
     """
     mode = validate_mode(validate, owner)
     if not mode or arr.size == 0:
@@ -278,6 +474,26 @@ def as_density_matrix(rho, name: str = "rho", owner: str = "", validate: bool | 
     Raises
     ------
     DimensionError, StateError
+
+    Parameters
+    ----------
+    rho : array_like, shape (..., 2**n, 2**n)
+        State or batch of states.
+    name : str, default "rho"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+    validate : bool or "full", default True
+        Check level (False: no shape or value checks beyond the conversion).
+    atol : float, default DEFAULT_ATOL (1e-8)
+        Absolute tolerance of the checks.
+
+    Returns
+    -------
+    arr : numpy.ndarray, complex128, shape (..., 2**n, 2**n)
+        C-contiguous array of the state(s).
+    n : int
+        Number of qubits.
     """
     mode = validate_mode(validate, owner)
     if not mode:
@@ -290,7 +506,28 @@ def as_density_matrix(rho, name: str = "rho", owner: str = "", validate: bool | 
 
 def as_ket(psi, name: str = "psi", owner: str = "", validate: bool = True,
            atol: float = DEFAULT_ATOL) -> tuple[np.ndarray, int]:
-    """Coerce a state vector ``(..., 2**n)`` to complex128 and check its norm is 1."""
+    """Coerce a state vector ``(..., 2**n)`` to complex128 and check its norm is 1.
+
+    Parameters
+    ----------
+    psi : array_like, shape (..., 2**n)
+        State vector or batch; NaN or infinite entries raise StateError.
+    name : str, default "psi"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+    validate : bool, default True
+        Check that every vector has norm 1 within ``atol``.
+    atol : float, default DEFAULT_ATOL (1e-8)
+        Tolerance of the norm check.
+
+    Returns
+    -------
+    arr : numpy.ndarray, complex128, shape (..., 2**n)
+        C-contiguous array of the ket(s).
+    n : int
+        Number of qubits.
+    """
     arr = _as_complex_array(psi, name, owner)
     if arr.ndim < 1:
         raise DimensionError(f"{_owner(owner)}{name} is a scalar; expected a state vector of length 2**n")
@@ -312,6 +549,24 @@ def check_targets(targets, n: int, name: str = "targets", owner: str = "",
 
     Negative indices are not allowed (they are almost always a bug in network code).
     If ``expected`` is given the sequence must have exactly that many entries.
+
+    Parameters
+    ----------
+    targets : int or sequence of int
+        Qubit index or indices (a single int counts as a one-element sequence).
+    n : int
+        Number of qubits of the register.
+    name : str, default "targets"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+    expected : int, optional
+        Required number of targets.
+
+    Returns
+    -------
+    tuple of int
+        The targets in the given order, non-empty and distinct.
     """
     if isinstance(targets, (numbers.Integral, np.integer)) and not isinstance(targets, bool):
         targets = (int(targets),)
@@ -356,6 +611,26 @@ def as_kraus(kraus, name: str = "kraus", owner: str = "", validate: bool = True,
         Wrong shape or non power-of-two size.
     ChannelError
         The set is not trace preserving (the message gives the max deviation).
+
+    Parameters
+    ----------
+    kraus : array_like, shape (k, 2**m, 2**m) or (2**m, 2**m)
+        Kraus operators; NaN or infinite entries raise StateError.
+    name : str, default "kraus"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+    validate : bool, default True
+        Check trace preservation.
+    atol : float, default 1e-10
+        Tolerance of the trace-preservation check, per unit of dimension (``atol * 2**m``).
+
+    Returns
+    -------
+    arr : numpy.ndarray, complex128, shape (k, 2**m, 2**m)
+        C-contiguous Kraus operators.
+    m : int
+        Number of qubits acted on.
     """
     arr = _as_complex_array(kraus, name, owner)
     if arr.ndim == 2:
@@ -378,7 +653,28 @@ def as_kraus(kraus, name: str = "kraus", owner: str = "", validate: bool = True,
 
 def check_unitary(U, name: str = "U", owner: str = "", validate: bool = True,
                   atol: float = 1e-10) -> tuple[np.ndarray, int]:
-    """Coerce ``U`` to complex128 ``(2**m, 2**m)`` and check ``U^dag U = I``."""
+    """Coerce ``U`` to complex128 ``(2**m, 2**m)`` and check ``U^dag U = I``.
+
+    Parameters
+    ----------
+    U : array_like, shape (2**m, 2**m)
+        Matrix to check; batches raise DimensionError.
+    name : str, default "U"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+    validate : bool, default True
+        Check unitarity (ChannelError if not).
+    atol : float, default 1e-10
+        Tolerance of the unitarity check, per unit of dimension (``atol * 2**m``).
+
+    Returns
+    -------
+    arr : numpy.ndarray, complex128, shape (2**m, 2**m)
+        The matrix.
+    m : int
+        Number of qubits acted on.
+    """
     arr, m = as_square_operator(U, name, owner)
     if arr.ndim != 2:
         raise DimensionError(f"{_owner(owner)}{name} has shape {arr.shape}; expected a single (2**m, 2**m) matrix")

@@ -29,7 +29,7 @@ import math
 import numpy as np
 
 from qnet_core.errors import ParameterError
-from qnet_core.metrics import binary_entropy
+from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
 from qnet_core.validation import check_positive
 
 from .system import QKDSystem
@@ -199,17 +199,22 @@ def _bbm92_gain_error(eta_a, eta_b, mean_pair_number, y0, ed):
     c = ea * eb * lam
     da = 1.0 + a
     db = 1.0 + b
-    dab = 1.0 + a + b - c
-    v = da * db
     # Q = 1 - (1-Y0)(A + B) + (1-Y0)^2 C with A = 1/da^2, B = 1/db^2, C = 1/dab^2, rearranged so that
     # no large terms cancel at high loss: Q = (1-A)(1-B) + (C - AB) + Y0 [(A-C) + (B-C)] + Y0^2 C.
-    one_minus_a = a * (2.0 + a) / da**2
-    one_minus_b = b * (2.0 + b) / db**2
-    c_minus_ab = (a * b + c) * (v + dab) / (dab**2 * v**2)
-    a_minus_c = eb * lam * (1.0 - ea) * (dab + da) / (da**2 * dab**2)
-    b_minus_c = ea * lam * (1.0 - eb) * (dab + db) / (db**2 * dab**2)
-    q = one_minus_a * one_minus_b + c_minus_ab + y0 * (a_minus_c + b_minus_c) + y0**2 / dab**2
-    eq = e0 * q - 2.0 * (e0 - ed) * ea * eb * lam * (1.0 + lam) / (da * db * dab)
+    # Every term is written as products of ratios (a/da, 1/da, ...), so nothing overflows for a huge
+    # mean pair number (Q -> 1 and E -> 1/2 as mu -> inf); da*db and 1+a+b-c may reach inf, whose
+    # reciprocals are then the correct limit 0.
+    with np.errstate(over="ignore"):
+        dab = 1.0 + a + b - c
+        ia, ib, iab = 1.0 / da, 1.0 / db, 1.0 / dab
+        iv = ia * ib
+        one_minus_a = (a * ia) * ((2.0 + a) * ia)
+        one_minus_b = (b * ib) * ((2.0 + b) * ib)
+        c_minus_ab = ((a * ia) * (b * ib) + (c * ia) * ib) * iab * (iab + iv)
+        a_minus_c = (eb * lam * iab) * (1.0 - ea) * (ia + iab) * ia
+        b_minus_c = (ea * lam * iab) * (1.0 - eb) * (ib + iab) * ib
+        q = one_minus_a * one_minus_b + c_minus_ab + y0 * (a_minus_c + b_minus_c) + y0**2 * iab**2
+        eq = e0 * q - 2.0 * (e0 - ed) * (ea * lam * ia) * (eb * (1.0 + lam) * ib) * iab
     q = np.maximum(q, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         e = np.where(q > 0, np.clip(eq, 0.0, None) / np.where(q > 0, q, 1.0), 0.0)

@@ -45,7 +45,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from qnet_core.errors import ParameterError
-from qnet_core.metrics import binary_entropy
+from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
 from qnet_core.random import as_generator, spawn_seeds
 from qnet_core.validation import check_nonnegative, check_positive, check_probability
 
@@ -91,6 +91,18 @@ def shor_preskill_key_fraction(qber, ec_efficiency: float = 1.0):
     With ``f = 1`` this is ``1 - 2 h(Q)``, zero at ``Q = 11.00 %``
     (Shor & Preskill, PRL 85, 441 (2000)).
 
+    Parameters
+    ----------
+    qber : float or array_like
+        Quantum bit error rate(s) Q in [0, 0.5].
+    ec_efficiency : float, default 1.0
+        Error-correction inefficiency f >= 1 (1 is the Shannon limit).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Secret bits per sifted bit, in [0, 1], shaped like ``qber``.
+
     Examples
     --------
     >>> round(shor_preskill_key_fraction(0.0), 3)
@@ -111,6 +123,22 @@ def single_photon_yield_error(eta, dark_count_prob: float, misalignment: float):
 
     ``Y1 = 1 - (1 - Y0)(1 - eta)``, ``e1 Y1 = e_d eta + Y0 (1 - eta) / 2``.
 
+    Parameters
+    ----------
+    eta : float or array_like
+        Overall transmittance (channel times detector efficiency), in [0, 1].
+    dark_count_prob : float
+        Background yield Y0 per pulse, in [0, 1].
+    misalignment : float
+        Optical error probability e_d, in [0, 1/2].
+
+    Returns
+    -------
+    y1 : float or numpy.ndarray
+        Single-photon yield Y1 in [0, 1], shaped like ``eta``.
+    e1 : float or numpy.ndarray
+        Single-photon error rate e1 (1/2 where Y1 = 0).
+
     Examples
     --------
     >>> y1, e1 = single_photon_yield_error(1.0, 0.0, 0.02)
@@ -126,6 +154,24 @@ def coherent_gain_error(eta, mu, dark_count_prob: float, misalignment: float):
 
     ``Q = 1 - (1 - Y0) exp(-eta mu)``, ``E Q = e_d (1 - exp(-eta mu)) + Y0 exp(-eta mu) / 2``
     (Ma, Qi, Zhao, Lo 2005, Eqs. (3)-(5), keeping the ``Y0 eta`` cross terms).
+
+    Parameters
+    ----------
+    eta : float or array_like
+        Overall transmittance (channel times detector efficiency), in [0, 1].
+    mu : float or array_like
+        Mean photon number per pulse (> 0); broadcasts against ``eta``.
+    dark_count_prob : float
+        Background yield Y0 per pulse, in [0, 1].
+    misalignment : float
+        Optical error probability e_d, in [0, 1/2].
+
+    Returns
+    -------
+    q : float or numpy.ndarray
+        Gain Q_mu (click probability per pulse), broadcast shape of ``eta`` and ``mu``.
+    e : float or numpy.ndarray
+        QBER E_mu of the clicks.
 
     Examples
     --------
@@ -188,6 +234,24 @@ def decoy_estimates_vacuum_weak(q_mu, e_mu, q_nu, e_nu, y0, mu, nu):
     ``Y1^L = mu / (mu nu - nu**2) [Q_nu e**nu - Q_mu e**mu nu**2 / mu**2 - (mu**2 - nu**2) / mu**2 Y0]``
     and ``e1^U = (E_nu Q_nu e**nu - Y0 / 2) / (Y1^L nu)``. Vectorized; ``Y1^L`` is clipped at
     0 and ``e1^U`` into [0, 1/2] (a non-positive ``Y1^L`` means no key).
+
+    Parameters
+    ----------
+    q_mu, e_mu : float or array_like
+        Gain and QBER of the signal states (intensity ``mu``).
+    q_nu, e_nu : float or array_like
+        Gain and QBER of the weak decoy states (intensity ``nu``).
+    y0 : float or array_like
+        Vacuum yield (background click probability).
+    mu, nu : float or array_like
+        Signal and weak decoy intensities, ``0 < nu < mu``.
+
+    Returns
+    -------
+    y1 : float or numpy.ndarray
+        Lower bound on the single-photon yield, >= 0.
+    e1 : float or numpy.ndarray
+        Upper bound on the single-photon error rate, in [0, 1/2].
 
     Examples
     --------
@@ -252,6 +316,17 @@ def optimal_mu(distance_km, system: QKDSystem | None = None, decoy: str = "infin
     made at any mu the returned mu is the grid point with the largest (zero) rate, i.e. the
     smallest grid value.
 
+    Parameters
+    ----------
+    distance_km : float or array_like
+        Fiber length(s) in km (>= 0).
+    system : QKDSystem, optional
+        Hardware; default ``QKDSystem()``.
+    decoy : {"infinite", "vacuum+weak"}, default "infinite"
+        Decoy method, as in :func:`decoy_bb84_rate`.
+    nu : float, default 0.05
+        Weak decoy intensity, used by ``"vacuum+weak"`` only.
+
     Returns
     -------
     (mu, rate) : floats or ndarrays shaped like ``distance_km``
@@ -275,6 +350,20 @@ def max_distance_km(rate_fn, hi_km: float = 1000.0, tol_km: float = 1e-3) -> flo
 
     ``rate_fn`` must be positive at 0 km and monotone decreasing; returns 0.0 if it is not
     positive at 0 and ``hi_km`` if it is still positive there.
+
+    Parameters
+    ----------
+    rate_fn : callable
+        ``rate_fn(distance_km: float) -> float``, e.g. ``lambda d: decoy_bb84_rate(d)``.
+    hi_km : float, default 1000.0
+        Upper end of the search interval in km.
+    tol_km : float, default 1e-3
+        Bisection stops when the bracket is narrower than this, km.
+
+    Returns
+    -------
+    float
+        The cut-off distance in km, in ``[0, hi_km]`` (midpoint of the final bracket).
 
     Examples
     --------
@@ -339,6 +428,13 @@ class MonteCarloResult:
     key_rate_per_pulse: float
 
     def to_dict(self) -> dict:
+        """The result as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Field name to value, as :func:`dataclasses.asdict` gives it.
+        """
         return asdict(self)
 
 

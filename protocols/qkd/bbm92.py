@@ -43,6 +43,13 @@ def bbm92_gain_error(eta_a, eta_b, mean_pair_number, dark_count_prob: float = 0.
     misalignment : float
         Intrinsic detector/polarization error ``e_d``.
 
+    Returns
+    -------
+    q : float or numpy.ndarray
+        Coincidence probability per pulse, broadcast shape of the inputs.
+    e : float or numpy.ndarray
+        QBER of the coincidences.
+
     Examples
     --------
     >>> q, e = bbm92_gain_error(1.0, 1.0, 0.02)
@@ -62,6 +69,22 @@ def _check_pos(source_position, owner):
 
 def bbm92_optimal_pair_number(distance_km, system: QKDSystem | None = None, source_position: float = 0.5):
     """Mean pair number maximizing the BBM92 rate at each distance, and that rate (per pulse).
+
+    Parameters
+    ----------
+    distance_km : float or array_like
+        Total fiber length(s) between Alice and Bob, km (>= 0).
+    system : QKDSystem, optional
+        Hardware of both receivers; default ``QKDSystem()``.
+    source_position : float, default 0.5
+        Fraction of the distance from Alice to the source, in [0, 1].
+
+    Returns
+    -------
+    mu : float or numpy.ndarray
+        Optimal mean pair number per pulse, shaped like ``distance_km``.
+    rate : float or numpy.ndarray
+        The corresponding secret bits per pulse (0 where no key can be made).
 
     Examples
     --------

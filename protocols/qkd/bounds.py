@@ -14,12 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 from qnet_core.errors import ParameterError
+from qnet_core.validation import as_real_array
 
 __all__ = ["plob_bound", "tgw_bound", "fiber_transmissivity", "plob_bound_fiber"]
 
 
 def _check_eta(eta, owner: str) -> np.ndarray:
-    arr = np.asarray(eta, dtype=np.float64)
+    arr = as_real_array(eta, "eta", owner)
     if not np.all(np.isfinite(arr)) or np.any(arr < 0.0) or np.any(arr > 1.0):
         bad = arr[~(np.isfinite(arr) & (arr >= 0.0) & (arr <= 1.0))].ravel()[0]
         raise ParameterError(f"{owner}(): eta={float(bad)!r} is not allowed; a transmissivity must lie in [0, 1]")
@@ -65,6 +66,16 @@ def tgw_bound(eta):
     -----
     Takeoka, Guha, Wilde, Nat. Commun. 5, 5235 (2014), Eq. (3). Always >= PLOB.
 
+    Parameters
+    ----------
+    eta : float or array_like
+        Channel transmissivity in [0, 1]; ``eta = 1`` gives ``inf``.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Bits per mode, >= 0, shaped like ``eta``.
+
     Examples
     --------
     >>> round(tgw_bound(0.5), 6)
@@ -82,6 +93,18 @@ def fiber_transmissivity(distance_km, attenuation_db_per_km: float = 0.2):
     Scalar lengths go through :class:`channels.Fiber` (which validates them); arrays are
     validated here with the same rule (finite, >= 0).
 
+    Parameters
+    ----------
+    distance_km : float or array_like
+        Fiber length(s) in km (finite, >= 0).
+    attenuation_db_per_km : float, default 0.2
+        Fiber attenuation alpha in dB/km.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        Transmissivity in [0, 1], shaped like ``distance_km``.
+
     Examples
     --------
     >>> round(fiber_transmissivity(50.0), 12)
@@ -89,7 +112,7 @@ def fiber_transmissivity(distance_km, attenuation_db_per_km: float = 0.2):
     """
     from channels.fiber import Fiber
 
-    d = np.asarray(distance_km, dtype=np.float64)
+    d = as_real_array(distance_km, "distance_km", "fiber_transmissivity")
     if d.ndim == 0:
         return Fiber(float(d), attenuation_db_per_km=attenuation_db_per_km).transmissivity
     Fiber(0.0, attenuation_db_per_km=attenuation_db_per_km)  # validates alpha
@@ -101,6 +124,18 @@ def fiber_transmissivity(distance_km, attenuation_db_per_km: float = 0.2):
 
 def plob_bound_fiber(distance_km, attenuation_db_per_km: float = 0.2):
     """PLOB bound (bits per channel use) of a fiber of the given length(s).
+
+    Parameters
+    ----------
+    distance_km : float or array_like
+        Fiber length(s) in km (finite, >= 0).
+    attenuation_db_per_km : float, default 0.2
+        Fiber attenuation alpha in dB/km.
+
+    Returns
+    -------
+    float or numpy.ndarray
+        ``-log2(1 - eta)`` bits per channel use, shaped like ``distance_km`` (inf at 0 km).
 
     Examples
     --------

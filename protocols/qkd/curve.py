@@ -49,22 +49,41 @@ class KeyRateCurve:
 
     @property
     def columns(self) -> tuple:
+        """Column names of the table, :data:`COLUMNS` (a tuple of str)."""
         return COLUMNS
 
     def rows(self) -> list:
-        """List of row tuples in :data:`COLUMNS` order (plain floats)."""
+        """List of row tuples in :data:`COLUMNS` order (plain floats).
+
+        Returns
+        -------
+        list of tuple of float
+            One tuple per distance, in increasing row order.
+        """
         cols = [np.asarray(getattr(self, c), dtype=float) for c in COLUMNS]
         return [tuple(float(c[i]) for c in cols) for i in range(len(self.distance_km))]
 
     def to_dict(self) -> dict:
-        """Columns as lists plus ``protocol`` and ``params`` (JSON-serializable)."""
+        """Columns as lists plus ``protocol`` and ``params`` (JSON-serializable).
+
+        Returns
+        -------
+        dict
+            Each column name to a list of floats, ``protocol`` (str) and ``params`` (a dict copy).
+        """
         d = {c: np.asarray(getattr(self, c), dtype=float).tolist() for c in COLUMNS}
         d["protocol"] = self.protocol
         d["params"] = dict(self.params)
         return d
 
     def to_csv(self, path) -> None:
-        """Write the table with a header row of :data:`COLUMNS`."""
+        """Write the table with a header row of :data:`COLUMNS`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Output file, overwritten; values are written with ``repr`` (round-trip exact).
+        """
         with open(path, "w", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(COLUMNS)
@@ -72,6 +91,12 @@ class KeyRateCurve:
                 w.writerow([repr(x) for x in r])
 
     def max_distance_km(self) -> float:
-        """Largest tabulated distance with a positive rate (0.0 if none)."""
+        """Largest tabulated distance with a positive rate (0.0 if none).
+
+        Returns
+        -------
+        float
+            Distance in km.
+        """
         pos = np.asarray(self.key_rate_per_pulse) > 0
         return float(np.asarray(self.distance_km)[pos].max()) if pos.any() else 0.0

@@ -46,7 +46,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from qnet_core.errors import ParameterError
-from qnet_core.metrics import binary_entropy
+from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
 
 from ._common import _check_system, _coherent_gain_error, _distances
 from .bounds import fiber_transmissivity, plob_bound
@@ -89,6 +89,13 @@ class FiniteKeyResult:
     qber_x: float
 
     def to_dict(self) -> dict:
+        """The result as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Field name to value, as :func:`dataclasses.asdict` gives it.
+        """
         return asdict(self)
 
 

@@ -57,6 +57,13 @@ class SatelliteKeyRate:
     plob_per_pulse: np.ndarray
 
     def to_dict(self) -> dict:
+        """The table as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Field name to a list of floats (a float for scalar fields).
+        """
         return {k: np.asarray(v).tolist() for k, v in asdict(self).items()}
 
 

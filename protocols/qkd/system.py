@@ -86,15 +86,45 @@ class QKDSystem:
         object.__setattr__(self, "rep_rate_hz", check_positive(self.rep_rate_hz, "rep_rate_hz", o))
 
     def to_dict(self) -> dict:
+        """The hardware parameters as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Field name to float.
+        """
         return asdict(self)
 
     def with_(self, **changes) -> "QKDSystem":
-        """Copy with some fields changed (validated again)."""
+        """Copy with some fields changed (validated again).
+
+        Parameters
+        ----------
+        **changes
+            Field names and new values (unknown names raise TypeError).
+
+        Returns
+        -------
+        QKDSystem
+            A new, validated system.
+        """
         return replace(self, **changes)
 
     @classmethod
     def from_detector(cls, detector, **kwargs) -> "QKDSystem":
         """Build from a :class:`channels.detectors.Detector` (its efficiency and dark-count probability).
+
+        Parameters
+        ----------
+        detector : channels.detectors.Detector
+            Supplies ``detector_efficiency`` (must be > 0) and ``dark_count_prob`` (< 1).
+        **kwargs
+            The other :class:`QKDSystem` fields; passing the two taken from the detector raises.
+
+        Returns
+        -------
+        QKDSystem
+            The validated system.
 
         Examples
         --------
@@ -109,6 +139,16 @@ class QKDSystem:
 
     def transmittance(self, distance_km):
         """Overall photon transmittance ``eta = detector_efficiency * 10**(-alpha L / 10)``.
+
+        Parameters
+        ----------
+        distance_km : float or array_like
+            Fiber length(s) L in km (finite, >= 0).
+
+        Returns
+        -------
+        float or numpy.ndarray
+            Transmittance in [0, 1], shaped like ``distance_km``.
 
         Examples
         --------

@@ -50,9 +50,17 @@ class TrustedNodeResult:
 
     @property
     def total_length_km(self) -> float:
+        """Sum of the link lengths, km."""
         return float(sum(self.link_lengths_km))
 
     def to_dict(self) -> dict:
+        """The result as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Every field (the per-link values as tuples) plus ``total_length_km``.
+        """
         d = asdict(self)
         d["total_length_km"] = self.total_length_km
         return d
@@ -60,6 +68,18 @@ class TrustedNodeResult:
 
 def equal_links(total_km: float, max_link_km: float) -> tuple:
     """Split ``total_km`` into the fewest equal links no longer than ``max_link_km``.
+
+    Parameters
+    ----------
+    total_km : float
+        Total length in km (finite, >= 0).
+    max_link_km : float
+        Longest allowed link in km (finite, > 0).
+
+    Returns
+    -------
+    tuple of float
+        ``n`` equal lengths ``total_km / n`` (at least one link, even for 0 km).
 
     Examples
     --------

@@ -272,6 +272,12 @@ def single_click_link(length_km: float, *, bright_state_param: float = 0.1, atte
     prep_time_s : float
         Local time per attempt (memory initialization + emission), s.
 
+    Returns
+    -------
+    ElementaryLink
+        Success probability per attempt, attempt duration ``prep_time_s + L n / c``, herald
+        delay ``L n / c`` and the heralded, corrected state (scheme "single-click").
+
     Examples
     --------
     >>> link = single_click_link(10.0, bright_state_param=0.05)
@@ -300,6 +306,25 @@ def double_click_link(length_km: float, *, attenuation_db_per_km: float = 0.2, r
     reports both, so an attempt lasts ``2 prep_time_s + L n / c``. Parameters as in
     :func:`single_click_link`.
 
+    Parameters
+    ----------
+    length_km : float
+        Node-to-node distance in km (>= 0; the station sits at ``length_km / 2``).
+    attenuation_db_per_km, refractive_index : float, default 0.2 and 1.44
+        Fiber attenuation (dB/km) and group index.
+    detector_efficiency, emission_efficiency : float, default 1.0
+        Probabilities in [0, 1] multiplying the fiber transmissivity.
+    dark_count_prob : float, default 0.0
+        Dark-count probability per detector per detection window.
+    prep_time_s : float, default 1e-6
+        Local time per round (memory initialization + emission), s (>= 0).
+
+    Returns
+    -------
+    ElementaryLink
+        Success probability per attempt, attempt duration, herald delay ``L n / c`` and the
+        heralded, corrected state (scheme "double-click").
+
     Examples
     --------
     >>> round(double_click_link(0.0, prep_time_s=1e-6).success_probability, 6)
@@ -320,6 +345,22 @@ def werner_link(fidelity: float, *, success_probability: float, attempt_duration
     """An abstract link producing the Werner state of ``fidelity`` with a fixed success probability.
 
     Useful for analytic checks and for hardware summarized by (p, F, T).
+
+    Parameters
+    ----------
+    fidelity : float
+        Fidelity F to ``|phi+>`` of the produced Werner state, in [0, 1].
+    success_probability : float
+        Probability that one attempt heralds a link, in (0, 1].
+    attempt_duration_s : float
+        Time between the starts of consecutive attempts, s (> 0).
+    herald_delay_s : float, default 0.0
+        Time from emission until both nodes know of the link, s (>= 0).
+
+    Returns
+    -------
+    ElementaryLink
+        The link, scheme "werner".
 
     Examples
     --------

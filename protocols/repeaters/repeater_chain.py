@@ -90,6 +90,11 @@ SCHEMES = ("single-click", "double-click", "werner")
 PROTOCOLS = ("swap-asap", "nested")
 PURIFICATION_METHODS = ("dejmps", "bbpssw")
 
+#: Smallest per-attempt elementary-link success probability a chain accepts: below it the
+#: expected waiting time (attempt duration / p) and its statistics overflow double precision
+#: or the geometric sampler loses all resolution.
+MIN_LINK_SUCCESS_PROB = 1e-12
+
 _OWNER = "RepeaterChain"
 
 
@@ -139,7 +144,8 @@ class RepeaterChain:
     bright_state_param : float
         Single-click alpha in (0, 1).
     link_fidelity, link_success_prob : float
-        For ``scheme="werner"`` only.
+        For ``scheme="werner"`` only; ``link_success_prob`` in [1e-12, 1]. Every scheme's
+        per-attempt success probability must be at least 1e-12 (:data:`MIN_LINK_SUCCESS_PROB`).
     attenuation_db_per_km, refractive_index : float
         Fiber loss (dB/km) and group index (sets the light speed c / n for all signals).
     detector_efficiency, emission_efficiency, dark_count_prob : float
@@ -277,6 +283,13 @@ class RepeaterChain:
                 link = single_click_link(seg, bright_state_param=self.bright_state_param, **kw)
             else:
                 link = double_click_link(seg, **kw)
+        if link.success_probability < MIN_LINK_SUCCESS_PROB:
+            what = (f"link_success_prob={self.link_success_prob!r}" if self.scheme == "werner" else
+                    f"the {self.scheme} success probability per attempt, {link.success_probability!r} "
+                    f"(segment length {seg!r} km),")
+            raise ParameterError(
+                f"{o}(): {what} is below {MIN_LINK_SUCCESS_PROB!r}; the waiting times would overflow. "
+                f"Allowed: [{MIN_LINK_SUCCESS_PROB!r}, 1]")
         set_("_link", link)
 
     # ------------------------------------------------------------------ derived
@@ -301,11 +314,32 @@ class RepeaterChain:
         return int(round(math.log2(self.num_segments))) if self.protocol == "nested" else 0
 
     def simulate(self, trials: int, seed=None, **kwargs) -> "ChainResult":
-        """Shorthand for :func:`simulate_chain(self, trials, seed, ...) <simulate_chain>`."""
+        """Shorthand for :func:`simulate_chain(self, trials, seed, ...) <simulate_chain>`.
+
+        Parameters
+        ----------
+        trials : int
+            Number of independent trials, >= 1.
+        seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, optional
+            Root of the per-trial random streams.
+        **kwargs
+            Keyword arguments of :func:`simulate_chain`: ``first_trial``, ``max_time_s``, ``threads``.
+
+        Returns
+        -------
+        ChainResult
+            Per-trial delivery times, states and summary statistics.
+        """
         return simulate_chain(self, trials, seed, **kwargs)
 
     def to_dict(self) -> dict:
-        """Parameters as a JSON-friendly dict."""
+        """Parameters as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Every public dataclass field by name (``purification_levels`` as a list).
+        """
         keys = [f for f in self.__dataclass_fields__ if not f.startswith("_")]
         d = {k: getattr(self, k) for k in keys}
         d["purification_levels"] = list(self.purification_levels)
@@ -347,15 +381,18 @@ class ChainResult:
 
     @property
     def trials(self) -> int:
+        """Number of trials in this result."""
         return int(self.delivery_time_s.shape[0])
 
     @property
     def fidelities(self) -> np.ndarray:
+        """Fidelity ``<phi+|rho|phi+>`` of each trial's state, shape (trials,) (0 for undelivered trials)."""
         r = self.states
         return 0.5 * (r[:, 0, 0] + r[:, 3, 3] + r[:, 0, 3] + r[:, 3, 0]).real
 
     @property
     def num_delivered(self) -> int:
+        """Number of trials that delivered an end-to-end pair."""
         return int(np.count_nonzero(self.delivered))
 
     def _need(self):
@@ -366,22 +403,26 @@ class ChainResult:
 
     @property
     def mean_fidelity(self) -> float:
+        """Mean fidelity to ``|phi+>`` over the delivered trials (ParameterError if fewer than 2)."""
         self._need()
         return float(self.fidelities[self.delivered].mean())
 
     @property
     def mean_fidelity_stderr(self) -> float:
+        """Standard error of :attr:`mean_fidelity` (sample std / sqrt(delivered))."""
         self._need()
         f = self.fidelities[self.delivered]
         return float(f.std(ddof=1) / math.sqrt(f.size))
 
     @property
     def mean_waiting_time_s(self) -> float:
+        """Mean delivery time over the delivered trials, s (ParameterError if fewer than 2)."""
         self._need()
         return float(self.delivery_time_s[self.delivered].mean())
 
     @property
     def mean_waiting_time_s_stderr(self) -> float:
+        """Standard error of :attr:`mean_waiting_time_s`, s."""
         self._need()
         t = self.delivery_time_s[self.delivered]
         return float(t.std(ddof=1) / math.sqrt(t.size))
@@ -393,6 +434,7 @@ class ChainResult:
 
     @property
     def rate_hz_stderr(self) -> float:
+        """Standard error of :attr:`rate_hz` by the delta method, ``stderr(T) / mean(T)**2``, 1/s."""
         return self.mean_waiting_time_s_stderr / self.mean_waiting_time_s ** 2
 
     @property
@@ -417,7 +459,18 @@ class ChainResult:
         return self.rate_hz * self.secret_fraction
 
     def secret_key_rate(self, ec_efficiency: float = 1.0) -> float:
-        """Secret-key rate in bits/s with error-correction inefficiency ``f >= 1``."""
+        """Secret-key rate in bits/s with error-correction inefficiency ``f >= 1``.
+
+        Parameters
+        ----------
+        ec_efficiency : float, default 1.0
+            Error-correction inefficiency f >= 1 (1 is the Shannon limit).
+
+        Returns
+        -------
+        float
+            ``rate_hz`` times the BBM92 secret fraction of :attr:`mean_state`, bits/s (>= 0).
+        """
         return self.rate_hz * float(_qkd(self.mean_state, ec_efficiency).secret_fraction)
 
     @property
@@ -444,6 +497,18 @@ class ChainResult:
         """Normal-approximation confidence interval of a summary statistic.
 
         ``name`` is one of "mean_fidelity", "mean_waiting_time_s", "rate_hz", "secret_key_rate_bps".
+
+        Parameters
+        ----------
+        name : str
+            The statistic; its ``<name>_stderr`` attribute gives the standard error.
+        level : float, default 0.95
+            Confidence level in (0, 1).
+
+        Returns
+        -------
+        tuple of float
+            ``(low, high) = mean -/+ z * stderr`` with ``z`` the two-sided normal quantile.
         """
         allowed = ("mean_fidelity", "mean_waiting_time_s", "rate_hz", "secret_key_rate_bps")
         if name not in allowed:
@@ -459,7 +524,15 @@ class ChainResult:
         return m - z * s, m + z * s
 
     def to_dict(self) -> dict:
-        """Summary statistics (no per-trial arrays) as a JSON-friendly dict."""
+        """Summary statistics (no per-trial arrays) as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            Trial counts, mean fidelity, waiting time, rate and secret-key rate (each with its
+            standard error), the QBERs ``qber_z``/``qber_x`` of the mean state, ``first_trial`` and
+            ``chain`` (:meth:`RepeaterChain.to_dict`); ParameterError if fewer than 2 trials delivered.
+        """
         q = _qkd(self.mean_state)
         e_z, e_x = q.qber_z, q.qber_x
         return {
@@ -482,7 +555,19 @@ class ChainResult:
 
     @staticmethod
     def concatenate(results) -> "ChainResult":
-        """Join results of consecutive trial ranges of the same chain and seed (in trial order)."""
+        """Join results of consecutive trial ranges of the same chain and seed (in trial order).
+
+        Parameters
+        ----------
+        results : iterable of ChainResult
+            Results of one chain and seed whose trial ranges are contiguous once sorted by
+            ``first_trial``; at least one.
+
+        Returns
+        -------
+        ChainResult
+            One result over the union of the trials, starting at the smallest ``first_trial``.
+        """
         results = sorted(results, key=lambda r: r.first_trial)
         if not results:
             raise ParameterError("ChainResult.concatenate(): no results given")
@@ -542,6 +627,11 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial:
     Trials run in contiguous chunks of about 0.1 s of work each, so ``KeyboardInterrupt``
     stops a long run within a fraction of a second.
 
+    Memory: each thread's kernel workspace (about ``870 * num_segments * memories_per_node``
+    bytes) plus 272 bytes per trial must fit in half the physical memory, at most 8 GiB;
+    larger runs raise :class:`~qnet_core.errors.ParameterError` before the kernel starts,
+    and fewer threads are used where their workspaces would not fit.
+
     Examples
     --------
     >>> res = simulate_chain(RepeaterChain(2, 20.0, scheme="double-click"), 200, seed=1)
@@ -557,8 +647,25 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial:
     mt = check_positive(max_time_s, "max_time_s", "simulate_chain", allow_inf=True)
     if threads is not None and (not _is_int(threads) or threads < 1):
         raise ParameterError(f"simulate_chain(): threads={threads!r} must be an integer >= 1 (or None)")
+    ws = _workspace_bytes(chain.num_segments, chain.memories_per_node)
+    out = int(trials) * _OUTPUT_BYTES_PER_TRIAL
+    limit = _memory_limit_bytes()
+    if ws + out > limit:
+        raise ParameterError(
+            f"simulate_chain(): num_segments={chain.num_segments}, memories_per_node={chain.memories_per_node} "
+            f"and trials={trials} need about {(ws + out) / 2**30:.3g} GiB ({ws / 2**30:.3g} GiB of kernel workspace "
+            f"per thread plus {out / 2**30:.3g} GiB of results); the limit is {limit / 2**30:.3g} GiB "
+            "(half the physical memory, at most 8 GiB): use fewer segments, memories or trials per call")
     key = _seed_key(seed)
-    times, states, status = _run_trials(_kernel_args(chain, mt), key, int(first_trial), int(trials), threads)
+    times, states, status = _run_trials(_kernel_args(chain, mt), key, int(first_trial), int(trials), threads,
+                                        max(1, (limit - out) // ws))
+    bad = (status < 0) | (status > 2) | ((status == 0) & ~np.isfinite(times))
+    if np.any(bad):
+        i = int(np.flatnonzero(bad)[0])
+        raise ParameterError(
+            f"simulate_chain(): the compiled kernel did not finish trial {first_trial + i} (status {int(status[i])}, "
+            f"time {float(times[i])!r}) for num_segments={chain.num_segments} and "
+            f"memories_per_node={chain.memories_per_node}; it probably could not allocate its workspace")
     if np.any(status == 2):
         raise ParameterError(
             f"simulate_chain(): the protocol deadlocked (no pending event before delivery) with "
@@ -597,17 +704,44 @@ def _kernel_args(chain: RepeaterChain, max_time_s: float) -> tuple:
 _CHUNK_S = 0.1
 
 
-def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int | None):
+#: Bytes of the result arrays per trial: delivery time, 4x4 complex state, status.
+_OUTPUT_BYTES_PER_TRIAL = 8 + 16 * 16 + 8
+
+
+def _workspace_bytes(N: int, m: int) -> int:
+    """Bytes that one :func:`protocols.repeaters._kernels._run_range` call allocates (Python ints, no overflow)."""
+    C = N * m
+    L = 2 * N * m + 2  # link records, as in the kernel
+    return ((N + 1) * 2 * m * 8 + L * (_k._NI * 8 + _k._NF * 8 + 16 * 16 + 8) + (C + L) * 3 * 8
+            + (N + 1) * 9 + 1024)
+
+
+def _memory_limit_bytes() -> int:
+    """What one :func:`simulate_chain` call may allocate: half the physical memory, at most 8 GiB."""
+    limit = 8 * 2**30
+    try:
+        import os
+
+        limit = min(limit, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2)
+    except (AttributeError, ValueError, OSError):
+        pass
+    return limit
+
+
+def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int | None, max_threads: int = 1 << 30):
     """Run trials ``first .. first + trials - 1`` in contiguous chunks; returns (times, states, status).
+
+    At most ``max_threads`` threads (each allocates its own kernel workspace). ``status`` starts
+    at -1 and ``times`` at NaN, so a trial that the kernel did not finish cannot look delivered.
 
     Chunks grow (on this thread; the first call also compiles the kernel) until one takes
     about ``_CHUNK_S / 8``; the rest, sized to about ``_CHUNK_S`` each, go to a thread pool
     (the kernel releases the GIL). Trial ``i`` depends only on ``(key, i)``, so neither the
     chunking nor the number of threads changes the result.
     """
-    times = np.empty(trials)
-    states = np.empty((trials, 4, 4), dtype=np.complex128)
-    status = np.empty(trials, dtype=np.int64)
+    times = np.full(trials, np.nan)
+    states = np.zeros((trials, 4, 4), dtype=np.complex128)
+    status = np.full(trials, -1, dtype=np.int64)
     k0, k1 = np.uint64(key[0]), np.uint64(key[1])
 
     def run(lo: int, hi: int) -> None:  # global trial indices
@@ -636,6 +770,7 @@ def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int |
         import numba  # already imported by the kernel call above
 
         threads = numba.config.NUMBA_NUM_THREADS
+    threads = min(threads, max_threads)
     if threads <= 1 or len(bounds) <= 2:
         for a, b in zip(bounds[:-1], bounds[1:]):
             run(a, b)
@@ -674,12 +809,33 @@ class KeyRateComparison:
     mode_rate_hz: float
 
     def to_dict(self) -> dict:
+        """The curves as a JSON-friendly dict.
+
+        Returns
+        -------
+        dict
+            ``lengths_km``, ``chain_bps``, ``chain_bps_stderr``, ``plob_bps``, ``bb84_bps`` as lists
+            of floats and ``mode_rate_hz`` as a float.
+        """
         return {"lengths_km": self.lengths_km.tolist(), "chain_bps": self.chain_bps.tolist(),
                 "chain_bps_stderr": self.chain_bps_stderr.tolist(), "plob_bps": self.plob_bps.tolist(),
                 "bb84_bps": self.bb84_bps.tolist(), "mode_rate_hz": self.mode_rate_hz}
 
     def plot(self, ax=None, label: str = "repeater chain (BBM92)"):
-        """Draw the three curves on a log-scale axis (matplotlib imported lazily); returns the axis."""
+        """Draw the three curves on a log-scale axis (matplotlib imported lazily); returns the axis.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes, optional
+            Axis to draw on; default a new figure's axis.
+        label : str, default "repeater chain (BBM92)"
+            Legend label of the chain curve (drawn with error bars, positive rates only).
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+            The axis drawn on.
+        """
         import matplotlib.pyplot as plt
 
         if ax is None:
@@ -716,6 +872,16 @@ def key_rate_comparison(chain: RepeaterChain, lengths_km, trials: int, seed=None
         Trials per length.
     seed : int, Generator, SeedSequence or None
         Each length uses the child stream ``spawn_seeds(seed, n)[i]``.
+    mode_rate_hz : float, optional
+        Pulses per second of the direct-transmission curves; default ``1 / chain.prep_time_s``.
+    bb84_system : QKDSystem, optional
+        Hardware of the direct BB84 curve; default ``QKDSystem`` with the chain's fiber
+        attenuation and ``mode_rate_hz`` as repetition rate.
+
+    Returns
+    -------
+    KeyRateComparison
+        Chain rates with standard errors, the PLOB bound and decoy BB84, all in bits/s.
 
     Examples
     --------

@@ -30,7 +30,7 @@ def test_free_space_transmissivity_is_a_probability_and_budget_adds_up(L, lam, d
     assert 0.0 <= link.transmissivity <= 1.0
     b = link.breakdown
     assert min(b.diffraction_db, b.atmosphere_db, b.pointing_db, b.extra_db) >= 0.0
-    if link.transmissivity > 0:
+    if link.transmissivity > 1e-300:  # subnormal products lose relative precision (3000+ dB links)
         assert b.total_db == pytest.approx(-10 * math.log10(link.transmissivity), rel=1e-9, abs=1e-9)
     longer = ch.FreeSpaceLink(2 * L, wavelength_m=lam, tx_aperture_m=dt, rx_aperture_m=dr,
                               pointing_error_rad=point, zenith_transmittance=tz, elevation_deg=elev,
