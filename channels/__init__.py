@@ -11,6 +11,8 @@ physical parameters; :mod:`channels.fiber`, :mod:`channels.free_space` and
 0.803265
 """
 
+from qnet_core.version import __version__  # noqa: F401
+
 from . import detectors, free_space
 from .catalogue import (amplitude_damping, bit_flip, bit_phase_flip, depolarizing, depolarizing_memory,
                         depolarizing_pauli, dephasing, generalized_amplitude_damping, memory, memory_parameters,

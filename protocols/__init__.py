@@ -9,6 +9,8 @@ the entanglement protocols live in :mod:`protocols.entanglement`, the QKD ones i
 still import for one release, with a DeprecationWarning.
 """
 
+from qnet_core.version import __version__  # noqa: F401
+
 from . import _moved
 
 from .qkd import *  # noqa: F401,F403

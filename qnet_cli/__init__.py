@@ -4,6 +4,8 @@ Run ``qnet --help``. The computations live in :mod:`qnet_cli.tasks`, scenario fi
 :mod:`qnet_cli.scenario`, parallel resumable sweeps in :mod:`qnet_cli.sweep`.
 """
 
+from qnet_core.version import __version__  # noqa: F401
+
 __all__ = ["main"]
 
 

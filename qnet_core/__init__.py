@@ -25,7 +25,7 @@ from .states import (BELL_KETS, BELL_NAMES, basis_ket, basis_state, bell_diagona
                      fidelity_from_werner_parameter, ket_to_dm, maximally_mixed, random_density_matrix,
                      random_ket, random_kraus, random_unitary, tensor, werner, werner_parameter)
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = [
     "gates",
