@@ -158,7 +158,8 @@ def compute_keyrate(p: dict, seed=None, progress=False) -> list[dict]:
     kr = _lib("protocols.qkd.keyrate", "keyrate")
     kw = dict(attenuation_db_per_km=p["attenuation"], detector_efficiency=p["detector_efficiency"],
               dark_count_prob=p["dark_count"], misalignment=p["misalignment"], ec_efficiency=p["ec_efficiency"],
-              rep_rate_hz=p["rep_rate"], mu=p["mu"], decoy=p["decoy"], nu=p["nu"], max_link_km=p["max_link_km"])
+              rep_rate_hz=p["rep_rate"], mu=p["mu"], decoy=p["decoy"], nu=p["nu"], max_link_km=p["max_link_km"],
+              n_pulses=p["n_pulses"])
     curve = kr.key_rate_curve(np.asarray(p["distance"], dtype=float), p["protocol"], **kw)
     return _curve_rows(curve)
 
@@ -200,6 +201,8 @@ KEYRATE = Command(
            choices=("infinite", "vacuum+weak")),
      Param("nu", "float", 0.05, "weak decoy intensity for --decoy vacuum+weak", **_POS),
      Param("max-link-km", "float", 80.0, "longest link between trusted nodes, km (trusted-node)", **_POS),
+     Param("n-pulses", "float", None, "finite-key rate for this many sent pulses (bb84-decoy; Lim et al. 2014, "
+           "intensities and probabilities optimized per distance); asymptotic when absent", **_POS),
      _SEED),
     KEYRATE_COLUMNS,
     compute_keyrate,

@@ -122,6 +122,22 @@ def test_chain_json_equals_library(qnet, tmp_path):
     assert np.mean(times) == pytest.approx(want["mean_waiting_time_s"], rel=1e-12)
 
 
+def test_keyrate_n_pulses_is_the_finite_key_curve(qnet):
+    """``qnet keyrate --n-pulses N`` is ``key_rate_curve(..., n_pulses=N)``: the finite-key rate of Lim et al.,
+    PRA 89, 022307 (2014) (issue 13)."""
+    from protocols.qkd.keyrate import key_rate_curve
+
+    r = qnet("keyrate", "--distance", "0:100:50", "--n-pulses", "1e10", "--json")
+    assert r.rc == 0, r.err
+    rows = r.json()["rows"]
+    want = key_rate_curve([0.0, 50.0, 100.0], "bb84-decoy", n_pulses=1e10)
+    assert [row["key_rate_per_pulse"] for row in rows] == pytest.approx(list(want.key_rate_per_pulse), rel=1e-12)
+    k = list(want.key_rate_per_pulse)
+    assert k[0] > k[1] > k[2] > 0
+    bad = qnet("keyrate", "--protocol", "bbm92", "--n-pulses", "1e10")
+    assert bad.rc == 2 and bad.err.count("\n") == 1 and "qnet: error:" in bad.err
+
+
 def test_chain_gate_readout_and_swap_errors_reach_the_library(qnet):
     """--gate-error, --readout-error and --swap-success are RepeaterChain's gate_error, readout_error and
     swap_success_prob (issue 11: the chain Monte Carlo has the standalone protocols' noise)."""
