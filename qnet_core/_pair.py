@@ -693,3 +693,151 @@ def _memory_batch(rho, dt, model, rate1, rate2):
     """:func:`_memory_4x4` in place over ``rho`` (n, 4, 4), the same ``dt`` for every pair."""
     for i in range(rho.shape[0]):
         _memory_4x4(rho[i], dt, model, rate1, rate2)
+
+
+# ======================================== protocol drivers: the primitives above, composed per request
+@jit
+def _mix_outcomes(probs, states, first, state):
+    """``state`` = the mixture of branches ``first..3`` weighted by ``probs``; returns their total weight.
+
+    A total of 0 leaves ``I/4``.
+    """
+    p_succ = 0.0
+    for k in range(first, 4):
+        p_succ += probs[k]
+    if p_succ > 0.0:
+        _fill_4x4(state, 0.0)
+        for k in range(first, 4):
+            w = probs[k] / p_succ
+            for i in range(4):
+                for j in range(4):
+                    state[i, j] += w * states[k, i, j]
+    else:
+        _mixed_4x4(state)
+    return p_succ
+
+
+@jit
+def _swap_mix_4x4(r1, r2, gate_error, readout_error, first, correct, probs, states, state):
+    """One noisy swap: every reported branch (Pauli-corrected unless ``correct`` is False) and their mixture.
+
+    Branches ``first..3`` are accepted (0 for the ideal BSM, 2 for linear optics); returns the
+    success probability.
+    """
+    _swap_branches_4x4(r1, r2, gate_error, readout_error, probs, states)
+    if not correct:
+        for k in range(1, 4):  # the correction conjugates by X^x Z^z: applying it again undoes it
+            _pauli_on_second_4x4(states[k], k)
+    return _mix_outcomes(probs, states, first, state)
+
+
+@jit
+def _swap_mix_batch(r1, r2, gate_error, readout_error, first, correct, probs, states, state, p_succ):
+    """:func:`_swap_mix_4x4` over ``r1, r2`` (n, 4, 4)."""
+    for i in range(r1.shape[0]):
+        p_succ[i] = _swap_mix_4x4(r1[i], r2[i], gate_error, readout_error, first, correct, probs[i], states[i],
+                                  state[i])
+
+
+@jit
+def _hermitian_part_4x4(rho, scale):
+    """``rho = scale * (rho + rho^dag) / 2`` in place."""
+    for i in range(4):
+        rho[i, i] = scale * rho[i, i].real
+        for j in range(i + 1, 4):
+            v = 0.5 * scale * (rho[i, j] + np.conj(rho[j, i]))
+            rho[i, j] = v
+            rho[j, i] = np.conj(v)
+
+
+@jit
+def _purify_norm_4x4(r1, r2, method, gate_error, readout_error, out):
+    """One recurrence round, kept pair normalized (``I/4`` below ``TINY``); returns (p_success, F)."""
+    p = _purify_4x4(r1, r2, method, gate_error, readout_error, out)
+    if p > TINY:
+        _hermitian_part_4x4(out, 1.0 / p)
+    else:
+        _mixed_4x4(out)
+    return min(max(p, 0.0), 1.0), _fidelity_phi_plus_4x4(out)
+
+
+@jit
+def _purify_norm_batch(r1, r2, method, gate_error, readout_error, out, probs, fids):
+    """:func:`_purify_norm_4x4` over ``r1, r2`` (n, 4, 4)."""
+    for i in range(r1.shape[0]):
+        probs[i], fids[i] = _purify_norm_4x4(r1[i], r2[i], method, gate_error, readout_error, out[i])
+
+
+@jit
+def _qubit_fidelity(a, b):
+    """Squared Uhlmann fidelity of qubit states: ``tr(a b) + 2 sqrt(det a det b)``, clipped to [0, 1].
+
+    ``b`` with purity above ``1 - 1e-10`` counts as pure (the overlap alone), as in
+    ``protocols._common._state_fidelity``.
+    """
+    t = (a[0, 0] * b[0, 0] + a[0, 1] * b[1, 0] + a[1, 0] * b[0, 1] + a[1, 1] * b[1, 1]).real
+    db = (b[0, 0] * b[1, 1] - b[0, 1] * b[1, 0]).real
+    if db > 0.5e-10:  # purity of a qubit state is 1 - 2 det
+        da = (a[0, 0] * a[1, 1] - a[0, 1] * a[1, 0]).real
+        t += 2.0 * math.sqrt(max(da * db, 0.0))
+    return min(max(t, 0.0), 1.0)
+
+
+@jit
+def _with_memory_4x4(pair, gamma, coh, out):
+    """``out`` = ``pair`` with the memory (amplitude damping ``gamma``, coherence factor ``coh``) on qubit 1."""
+    for i in range(4):
+        for j in range(4):
+            out[i, j] = pair[i, j]
+    if gamma > 0.0 or coh < 1.0:
+        _qubit_channel_4x4(out, 1, gamma, 0.0, coh)
+
+
+@jit
+def _teleport_pair_4x4(r1, res, gate_error, readout_error, gamma, coh, probs, states, state):
+    """Teleport qubit 1 of ``r1`` through ``res``: a swap of (r1, res) whose output qubit waits in a memory.
+
+    The memory acts on Bob's qubit only, so it commutes with the BSM and is applied to the
+    resource first. Writes the (R, B) mixture over all outcomes into ``state``.
+    """
+    pair = np.empty((4, 4), dtype=np.complex128)
+    _with_memory_4x4(res, gamma, coh, pair)
+    _swap_mix_4x4(r1, pair, gate_error, readout_error, 0, True, probs, states, state)
+
+
+@jit
+def _teleport_pair_batch(r1, res, gate_error, readout_error, gamma, coh, probs, state):
+    """:func:`_teleport_pair_4x4` over ``r1, res`` (n, 4, 4); ``probs`` (n, 4), ``state`` (n, 4, 4)."""
+    states = np.empty((4, 4, 4), dtype=np.complex128)
+    for i in range(r1.shape[0]):
+        _teleport_pair_4x4(r1[i], res[i], gate_error, readout_error, gamma, coh, probs[i], states, state[i])
+
+
+@jit
+def _teleport_qubit_4x4(psi, res, gate_error, readout_error, gamma, coh, probs, out):
+    """Teleport the qubit state ``psi`` (2, 2) through ``res``: Bob's corrected state in ``out`` (2, 2).
+
+    ``psi`` is embedded as qubit 1 of ``|0><0| (x) psi``, a pair with a spectator in ``|0>``,
+    so the swap's branch probabilities are the BSM's and Bob's state is the spectator's ``0``
+    block. Returns the fidelity of ``out`` to ``psi``.
+    """
+    src = np.zeros((4, 4), dtype=np.complex128)
+    for i in range(2):
+        for j in range(2):
+            src[i, j] = psi[i, j]
+    states = np.empty((4, 4, 4), dtype=np.complex128)
+    state = np.empty((4, 4), dtype=np.complex128)
+    _teleport_pair_4x4(src, res, gate_error, readout_error, gamma, coh, probs, states, state)
+    for i in range(2):
+        out[i, i] = state[i, i].real
+    v = 0.5 * (state[0, 1] + np.conj(state[1, 0]))
+    out[0, 1] = v
+    out[1, 0] = np.conj(v)
+    return _qubit_fidelity(out, psi)
+
+
+@jit
+def _teleport_qubit_batch(psi, res, gate_error, readout_error, gamma, coh, probs, out, fids):
+    """:func:`_teleport_qubit_4x4` over ``psi`` (n, 2, 2) and ``res`` (n, 4, 4)."""
+    for i in range(psi.shape[0]):
+        fids[i] = _teleport_qubit_4x4(psi[i], res[i], gate_error, readout_error, gamma, coh, probs[i], out[i])

@@ -56,11 +56,12 @@ import numpy as np
 from qnet_core._pair import TINY
 from qnet_core._pair import _purify_bd as _pair_purify_bd
 from qnet_core._pair import _purify_bd_batch as _pair_purify_bd_batch
+from qnet_core._pair import _purify_norm_4x4, _purify_norm_batch
 from qnet_core.bell_diagonal import BellDiagonal
 from qnet_core.errors import ParameterError
 
 from .._common import (ZERO, Result, _as_coeffs, _as_pair, _as_two_pairs, _coefficient_arrays, _fidelity_phi_plus,
-                       _flat_pairs, _one_of, _probability, _purify_norm_4x4, _purify_norm_batch, _scalar,
+                       _flat_pairs, _one_of, _probability, _scalar,
                        bind_on_first_call, deprecated_alias, fast_constructor, renamed_errors)
 
 __all__ = [

@@ -46,12 +46,13 @@ import numpy as np
 
 from qnet_core._pair import _swap_bd as _pair_swap_bd
 from qnet_core._pair import _swap_bd_batch as _pair_swap_bd_batch
+from qnet_core._pair import _swap_mix_4x4, _swap_mix_batch
 from qnet_core.bell_diagonal import BellDiagonal
 from qnet_core.errors import ParameterError
 
 from .._common import PAULI_CORRECTIONS  # noqa: F401  (kept importable from here)
 from .._common import (XOR, ZERO, Result, _as_coeffs, _as_two_pairs, _coefficient_arrays, _flat_pairs, _probability,
-                       _scalar, _swap_mix_4x4, _swap_mix_batch, bind_on_first_call, deprecated_alias,
+                       _scalar, bind_on_first_call, deprecated_alias,
                        fast_constructor, renamed_errors, renamed_kwargs)
 
 __all__ = ["SwapResult", "BSM_KINDS", "entanglement_swap", "bd_entanglement_swap", "measurement_error_distribution"]

@@ -43,14 +43,15 @@ import numpy as np
 
 import channels
 from qnet_core import _pair
+from qnet_core._pair import _teleport_pair_4x4, _teleport_pair_batch, _teleport_qubit_4x4, _teleport_qubit_batch
+from qnet_core.bell_diagonal import _xor_convolve
 from qnet_core.bell_diagonal import BellDiagonal
 from qnet_core.states import bell_state
 from qnet_core.validation import check_nonnegative
 
 from .._common import (PHI_PLUS_COEFFS, ZERO, Result, _as_coeffs, _as_pair, _as_qubit,
                        _fidelity_phi_plus, _flat_pairs, _probability, _scalar, _state_fidelity,
-                       _teleport_pair_4x4, _teleport_pair_batch, _teleport_qubit_4x4, _teleport_qubit_batch,
-                       _xor_convolve, bind_on_first_call, deprecated_alias, fast_constructor, renamed_errors)
+                       bind_on_first_call, deprecated_alias, fast_constructor, renamed_errors)
 
 __all__ = [
     "TeleportationResult",
