@@ -12,62 +12,92 @@ parallel loop) instead of importing numba, so the compile options are chosen her
 Any other keyword (``inline="always"``, ``parallel=True``, ``fastmath=...``) is passed to
 :func:`numba.njit`, and a keyword given here overrides the default of the same name.
 
-``internal=True`` marks a helper that only other kernels call (never Python code, tests
-included): it is compiled without the CPython and cfunc wrappers (numba's target options
-``no_cpython_wrapper`` / ``no_cfunc_wrapper``, see :data:`INTERNAL_OPTIONS`), which saves
-about 35 ms of compile time per helper. Calling such a kernel from Python raises. These
-options are not public numba API and may change; if a numba release drops them, empty
-:data:`INTERNAL_OPTIONS` and nothing else changes.
+Kernels called by other kernels are compiled without the CPython and cfunc wrappers
+(numba's target options ``no_cpython_wrapper`` / ``no_cfunc_wrapper``, see
+:data:`INTERNAL_OPTIONS`), which only Python callers need; that saves about 25 ms of compile
+time per kernel. A kernel that Python code calls too (a batch driver, or a test) gets a
+second dispatcher, with the wrappers, the first time Python calls it; its cache files carry
+the suffix :data:`INTERNAL_SUFFIX` on the internal variant, so the two never share cache
+entries. ``internal=True`` marks a helper that only other kernels call (never Python code,
+tests included): it has the internal dispatcher only, and calling it from Python raises.
+These options are not public numba API and may change; if a numba release drops them,
+empty :data:`INTERNAL_OPTIONS` and nothing else changes.
 
 Compilation is lazy twice over. :func:`jit` returns a light :class:`LazyKernel` and does not
-import numba; the first call imports numba, wraps the function in a numba dispatcher (which
-compiles on that call, or loads the cache) and replaces the kernel's name in its module by
-the dispatcher, together with every other lazy kernel (and ``prange``) that the function
-refers to, recursively. So ``import qnet_core`` and a command that runs no kernel, such as
-``qnet keyrate``, never import numba, and a command compiles only the kernels it calls.
+import numba; the first call imports numba and wraps the function in a numba dispatcher
+(which compiles on that call, or loads the cache). The dispatcher compiles a copy of the
+function whose globals are a snapshot of its module's, in which every lazy kernel that the
+function names (directly or as ``module.kernel``) is that kernel's internal dispatcher and
+``prange`` is numba's, recursively; the module itself keeps its lazy kernels, so Python code
+always calls the variant with the wrappers. So ``import qnet_core`` and a command that runs
+no kernel, such as ``qnet keyrate``, never import numba, and a command compiles only the
+kernels it calls.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 import types
 
-__all__ = ["jit", "prange", "JIT_OPTIONS", "INTERNAL_OPTIONS", "LazyKernel"]
+__all__ = ["jit", "prange", "JIT_OPTIONS", "INTERNAL_OPTIONS", "INTERNAL_SUFFIX", "LazyKernel"]
 
 #: Options every kernel is compiled with (a keyword of :func:`jit` overrides one of them).
 JIT_OPTIONS = {"cache": True, "error_model": "numpy", "nogil": True}
 
-#: Options that ``internal=True`` adds: skip the wrappers only Python callers need (numba's
-#: private target options; they have no effect on the machine code other kernels call).
+#: Options of the variant other kernels call: skip the wrappers only Python callers need
+#: (numba's private target options; they have no effect on the machine code other kernels call).
 INTERNAL_OPTIONS = {"no_cpython_wrapper": True, "no_cfunc_wrapper": True}
+
+#: Appended to the qualified name (hence to the cache file names) of the internal variant of a
+#: kernel that also has a variant with wrappers.
+INTERNAL_SUFFIX = "__internal"
 
 #: Stand-in for :func:`numba.prange`; a kernel's ``prange`` becomes numba's when it compiles.
 prange = range
+
+_lock = threading.RLock()  # dispatchers are created once, whichever thread calls first
+_building: dict = {}  # (kernel, internal) -> its dispatcher while its globals are being resolved
 
 
 class LazyKernel:
     """A kernel that becomes a numba dispatcher on its first call (see the module docstring)."""
 
-    def __init__(self, py_func, options):
+    def __init__(self, py_func, options, internal=False):
         self.py_func = py_func
         self.options = options
+        self.internal = internal
         self._dispatcher = None
+        self._internal_dispatcher = None
         functools.update_wrapper(self, py_func)
 
     def dispatcher(self):
-        """The numba dispatcher of this kernel (created, and its globals resolved, on first use)."""
-        if self._dispatcher is None:
-            import numba
+        """The dispatcher Python code calls: with the wrappers, unless the kernel is ``internal``."""
+        if self.internal:
+            return self.internal_dispatcher()
+        d = self._dispatcher
+        if d is None:
+            with _lock:
+                d = self._dispatcher or _building.get((self, False))
+                if d is None:
+                    d = self._dispatcher = _make_dispatcher(self, False)
+        return d
 
-            self._dispatcher = numba.njit(**self.options)(self.py_func)
-            _resolve_globals(self.py_func, numba)
-        return self._dispatcher
+    def internal_dispatcher(self):
+        """The dispatcher other kernels call: no CPython or cfunc wrapper."""
+        d = self._internal_dispatcher
+        if d is None:
+            with _lock:
+                d = self._internal_dispatcher or _building.get((self, True))
+                if d is None:
+                    d = self._internal_dispatcher = _make_dispatcher(self, True)
+        return d
 
     def __call__(self, *args):
         return self.dispatcher()(*args)
 
     def __getattr__(self, name):  # signatures, inspect_types, ... of the compiled kernel
-        if name.startswith("__") or name in ("py_func", "options", "_dispatcher"):
+        if name.startswith("__") or name in ("py_func", "options", "internal", "_dispatcher", "_internal_dispatcher"):
             raise AttributeError(name)
         return getattr(self.dispatcher(), name)
 
@@ -83,21 +113,37 @@ def _code_names(code) -> set:
     return names
 
 
-def _resolve_globals(py_func, numba) -> None:
-    """Replace the lazy kernels (and ``prange``) that ``py_func`` names by numba objects, in place."""
-    g = py_func.__globals__
-    names = _code_names(py_func.__code__)
-    for name in names:
-        obj = g.get(name)
-        if isinstance(obj, LazyKernel):
-            g[name] = obj.dispatcher()
-        elif obj is range and name == "prange":
-            g[name] = numba.prange
-        elif isinstance(obj, types.ModuleType):  # module.kernel references
-            for attr in names:
-                sub = getattr(obj, attr, None)
-                if isinstance(sub, LazyKernel):
-                    setattr(obj, attr, sub.dispatcher())
+def _make_dispatcher(kernel: LazyKernel, internal: bool):
+    """A numba dispatcher of a copy of ``kernel.py_func`` whose globals name numba objects (hold ``_lock``)."""
+    import numba
+
+    f = kernel.py_func
+    g = dict(f.__globals__)
+    copy = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
+    copy.__kwdefaults__ = f.__kwdefaults__
+    copy.__qualname__ = f.__qualname__ + (INTERNAL_SUFFIX if internal and not kernel.internal else "")
+    copy.__doc__ = f.__doc__
+    dispatcher = numba.njit(**{**kernel.options, **(INTERNAL_OPTIONS if internal else {})})(copy)
+    _building[kernel, internal] = dispatcher  # a kernel that names itself gets this dispatcher
+    try:
+        names = _code_names(f.__code__)
+        for name in names:
+            obj = g.get(name)
+            if isinstance(obj, LazyKernel):
+                g[name] = obj.internal_dispatcher()
+            elif obj is range and name == "prange":
+                g[name] = numba.prange
+            elif isinstance(obj, types.ModuleType):  # module.kernel references: a copy of the module
+                subs = {a: getattr(obj, a, None) for a in names}
+                subs = {a: v.internal_dispatcher() for a, v in subs.items() if isinstance(v, LazyKernel)}
+                if subs:
+                    proxy = types.ModuleType(obj.__name__, obj.__doc__)
+                    proxy.__dict__.update(obj.__dict__)
+                    proxy.__dict__.update(subs)
+                    g[name] = proxy
+    finally:
+        del _building[kernel, internal]
+    return dispatcher
 
 
 def jit(function=None, /, *, internal=False, **options):
@@ -107,7 +153,7 @@ def jit(function=None, /, *, internal=False, **options):
     ``internal=True``: a helper called only by other kernels, compiled without the Python
     wrappers (:data:`INTERNAL_OPTIONS`; not callable from Python). Returns a :class:`LazyKernel`.
     """
-    opts = {**JIT_OPTIONS, **(INTERNAL_OPTIONS if internal else {}), **options}
+    opts = {**JIT_OPTIONS, **options}
     if function is None:
-        return lambda f: LazyKernel(f, opts)
-    return LazyKernel(function, opts)
+        return lambda f: LazyKernel(f, opts, internal)
+    return LazyKernel(function, opts, internal)

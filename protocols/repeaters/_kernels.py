@@ -47,11 +47,11 @@ import math
 import numpy as np
 
 from qnet_core._jit import jit
-from qnet_core._pair import _copy_4x4, _fill_4x4, _memory_4x4, _purify_4x4, _scale_4x4, _swap_sample_4x4
+from qnet_core._pair import _copy_4x4, _memory_4x4, _purify_4x4, _scale_4x4, _swap_sample_4x4
 
 #: Decorator of the helpers that only other kernels call: no CPython or cfunc wrapper to
 #: build (about a third of a small kernel's compile time).
-_private = jit(no_cpython_wrapper=True, no_cfunc_wrapper=True)
+_private = jit(internal=True)
 
 # ----------------------------------------------------------------------------- RNG
 
@@ -504,19 +504,23 @@ def _run_range(lo, hi, key0, key1, N, m, nested, p_gen, t_att, herald_delay, lin
     """
     C = N * m
     L = 2 * N * m + 2  # link records: at most one per held memory, plus one during a swap
+    # numba compiles np.empty once per (shape, dtype) signature, at a cost comparable to a
+    # small kernel: the 1-d integer arrays are slices of one allocation, ``tmp`` is an extra
+    # link state and the node flags ``inwork`` are integers.
     slots = np.empty((N + 1, 2, m), dtype=np.int64)
     li = np.empty((L, _NI), dtype=np.int64)
     lf = np.empty((L, _NF))
-    lstate = np.empty((L, 4, 4), dtype=np.complex128)
-    free_links = np.empty(L, dtype=np.int64)
+    lstate = np.empty((L + 1, 4, 4), dtype=np.complex128)
+    tmp = lstate[L]
     tm = np.empty(C + L)
-    heap = np.empty(C + L, dtype=np.int64)
-    pos = np.empty(C + L, dtype=np.int64)
-    work = np.empty(N + 1, dtype=np.int64)
-    inwork = np.empty(N + 1, dtype=np.bool_)
-    cnt = np.empty(3, dtype=np.int64)
+    ib = np.empty(L + 2 * (C + L) + 2 * (N + 1) + 3, dtype=np.int64)
+    free_links = ib[:L]
+    heap = ib[L:L + C + L]
+    pos = ib[L + C + L:L + 2 * (C + L)]
+    work = ib[L + 2 * (C + L):L + 2 * (C + L) + N + 1]
+    inwork = ib[L + 2 * (C + L) + N + 1:L + 2 * (C + L) + 2 * (N + 1)]
+    cnt = ib[L + 2 * (C + L) + 2 * (N + 1):]
     st = np.empty(4, dtype=np.uint64)
-    tmp = np.empty((4, 4), dtype=np.complex128)
     log1m = math.log1p(-p_gen) if p_gen < 1.0 else -_INF
     for i in range(lo, hi):
         k = i - lo
@@ -597,5 +601,7 @@ def _run_range(lo, hi, key0, key1, N, m, nested, p_gen, t_att, herald_delay, lin
                     changed = True
         status[k] = code
         times[k] = t_end
-        if code != 0:
-            _fill_4x4(states[k], 0.0)
+        if code != 0:  # no state: zeros (a loop here rather than one more kernel to compile)
+            for r in range(4):
+                for c in range(4):
+                    states[k, r, c] = 0.0

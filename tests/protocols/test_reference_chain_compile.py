@@ -1,0 +1,89 @@
+"""What the first chain run compiles (issue 11): only the kernels it calls, each once.
+
+A fresh interpreter with an empty numba cache (``NUMBA_CACHE_DIR``) runs a chain; the cache
+directory then lists every kernel that was compiled (one index file per kernel, one data file
+per compiled signature). Only ``_run_range`` is called from Python, so it is the only kernel
+with the CPython wrapper: every helper is compiled in its internal variant (an
+``internal=True`` kernel, or a ``__internal`` copy of a kernel that Python may call too).
+No wall-clock time is asserted.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from protocols.repeaters import _kernels as K
+from qnet_core import _pair as P
+from qnet_core._jit import INTERNAL_SUFFIX
+
+ROOT = Path(__file__).resolve().parents[2]
+MODULES = {"_kernels": K, "_pair": P}
+PURIFICATION = {"_purify_4x4", "_after_purification", "_purification_partner"}
+
+
+def compiled_kernels(tmp_path, chain_src: str) -> dict:
+    """``{(module, qualname): number of compiled signatures}`` after running ``chain_src`` cold."""
+    cache = tmp_path / "numba-cache"
+    code = textwrap.dedent(f"""
+        from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
+        simulate_chain({chain_src}, 20, seed=1)
+    """)
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=600)
+    found = {}
+    for index in cache.rglob("*.nbi"):
+        m = re.fullmatch(r"(\w+)\.([\w.]+)-\d+\.py\d+\.nbi", index.name)
+        assert m, index.name
+        stem = index.name[:-len(".nbi")]
+        found[m.group(1), m.group(2)] = len(list(index.parent.glob(f"{stem}.*.nbc")))
+    return found
+
+
+def lazy_kernel(module: str, qualname: str):
+    name = qualname[:-len(INTERNAL_SUFFIX)] if qualname.endswith(INTERNAL_SUFFIX) else qualname
+    return getattr(MODULES[module], name)
+
+
+@pytest.mark.parametrize("chain_src, purifies", [
+    ("RepeaterChain(4, 100.0)", False),  # the ``qnet chain`` default
+    ("RepeaterChain(4, 100.0, protocol='nested', purification='dejmps', memories_per_node=2, memory_t2_s=1.0)", True),
+])
+def test_a_cold_chain_run_compiles_only_its_kernels_once_without_wrappers(tmp_path, chain_src, purifies):
+    found = compiled_kernels(tmp_path, chain_src)
+    assert {mod for mod, _ in found} <= set(MODULES), found  # nothing outside the chain's two kernel modules
+    assert found.pop(("_kernels", "_run_range")) == 1
+    assert found, "the helpers were not compiled separately"
+    for (mod, qualname), signatures in found.items():
+        assert signatures == 1, f"{mod}.{qualname} compiled for {signatures} signatures"
+        kernel = lazy_kernel(mod, qualname)
+        assert qualname.endswith(INTERNAL_SUFFIX) or kernel.internal, f"{mod}.{qualname} has a CPython wrapper"
+    names = {q.removesuffix(INTERNAL_SUFFIX) for _, q in found}
+    if purifies:
+        assert PURIFICATION <= names
+    else:  # neither the purification nor kernels of other protocols (the batch swap, the zero fill)
+        assert not (PURIFICATION | {"_fill_4x4", "_swap_branches_4x4"}) & names, names
+
+
+def test_kernels_that_chains_compile_internally_stay_callable_from_python():
+    """The internal variant is what other kernels call; Python gets the variant with the wrappers."""
+    from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
+
+    simulate_chain(RepeaterChain(2, 50.0, memory_t2_s=1.0), 5, seed=3)  # compiles the internal variants
+    st = np.empty(4, dtype=np.uint64)
+    K.seed_stream(st, np.uint64(1), np.uint64(2), np.int64(0))
+    u = K.uniform(st)
+    assert 0.0 <= u < 1.0
+    phi = np.zeros((4, 4), dtype=np.complex128)
+    phi[0, 0] = phi[0, 3] = phi[3, 0] = phi[3, 3] = 0.5
+    out = np.empty((4, 4), dtype=np.complex128)
+    P._copy_4x4(phi, out)
+    P._memory_4x4(out, 1.0, np.int64(0), 0.0, 0.5)  # pure dephasing: each qubit's coherences decay as exp(-t/T2)
+    want = phi.copy()
+    want[0, 3] = want[3, 0] = 0.5 * np.exp(-0.5) ** 2
+    np.testing.assert_allclose(out, want, rtol=1e-14, atol=0)
