@@ -1,11 +1,18 @@
 """``qnet``: the qnetsim command line.
 
 Commands: ``demo``, ``keyrate``, ``chain``, ``purify``, ``swap``, ``teleport`` (one
-computation each), ``sweep`` (a TOML scenario over a parameter grid, in parallel, resumable)
-and ``plot`` (figures from result files). Every computation accepts ``--seed``, ``--json``
+computation each), ``sweep`` (a TOML scenario over a parameter grid, in parallel, resumable),
+``plot`` (figures from result files) and ``network route|plan|stages|plot`` (topologies). Every computation accepts ``--seed``, ``--json``
 (machine-readable result on stdout), ``--out FILE`` (.csv or .json, written atomically) and
 ``--quiet``. Bad options, bad values and library parameter errors end with one line
-``qnet: error: ...`` on stderr and exit status 2, never a traceback.
+``qnet: error: ...`` on stderr and exit status 2, never a traceback; output files are
+checked (extension, a writable place, distinct files) before any work.
+
+Ctrl-C (SIGINT) and SIGTERM stop a run within about a second with one line
+``qnet: interrupted ...`` saying what was kept, and exit status 130 or 143 (128 + the
+signal number); a second signal quits at once. ``qnet chain --max-time S`` and ``qnet sweep
+--max-time S`` stop after ``S`` seconds of wall time, keep the finished work, say so in one
+line ``qnet: note: ...`` on stderr and exit with status 0.
 
 >>> main(["swap", "--fidelity", "1.0", "--json"])   # doctest: +SKIP
 """
@@ -13,6 +20,7 @@ and ``plot`` (figures from result files). Every computation accepts ``--seed``, 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 
@@ -37,15 +45,21 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{sub}: {message}" if sub else message)
 
 
+_MAX_TIME_HELP = ("stop after this many seconds of wall time, keep the finished work and say so on stderr "
+                  "(exit status 0); default: no limit")
+
+
 def _add_common(sp, plot: bool = False, trials_out: bool = False) -> None:
     sp.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     sp.add_argument("--out", metavar="FILE", help="write the result rows to FILE (.csv or .json)")
     sp.add_argument("--quiet", action="store_true", help="no progress bar")
     if plot:
-        sp.add_argument("--plot", metavar="FILE", help="also draw a figure (.png or .svg; needs matplotlib)")
+        sp.add_argument("--plot", metavar="FILE", help="also draw a figure (.png, .svg or .pdf; needs matplotlib)")
     if trials_out:
         sp.add_argument("--trials-out", metavar="FILE",
                         help="write per-trial waiting times and fidelities (.csv or .json), for 'qnet plot'")
+        sp.add_argument("--max-time", metavar="SECONDS", help=_MAX_TIME_HELP + "; the result then covers the trials "
+                        "finished in time (its 'trials' column)")
 
 
 _SCENARIO_HELP = """scenario file (TOML):
@@ -59,7 +73,11 @@ _SCENARIO_HELP = """scenario file (TOML):
   # or instead of [grid]: one [[points]] table per point
 
 Each result row has 'point', 'point_id', the swept parameters (named input_X where X is also a
-result column) and the command's result columns.
+result column) and the command's result columns. When resuming, rows that are incomplete,
+duplicated or not numeric where numbers belong are dropped and their points computed again.
+
+exit status: 0 done (also when --max-time stopped it; a note on stderr says so), 2 bad input
+or a failing point, 130 Ctrl-C, 143 SIGTERM (finished points are kept in --out).
 
 example: qnet sweep examples/keyrate_vs_distance.toml --out keyrate.csv --workers 4
 """
@@ -96,18 +114,23 @@ def build_parser() -> argparse.ArgumentParser:
     sw.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask distributed scheduler "
                                                                    "(needs the 'dist' extra)")
     sw.add_argument("--restart", action="store_true", help="discard an existing --out instead of resuming")
+    sw.add_argument("--max-time", metavar="SECONDS", help=_MAX_TIME_HELP + "; finished points stay in --out and "
+                    "running the same command resumes")
     sw.add_argument("--json", action="store_true", help="print all rows as JSON on stdout when done")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
 
     pl = sub.add_parser("plot", help="figures from result files (needs the 'plot' extra)",
                         description="Draws key rate vs distance (log scale, with the PLOB bound), fidelity vs "
-                                    "distance, or a waiting-time histogram, chosen from the file's columns.",
-                        epilog="example: qnet plot keyrate.csv --out keyrate.png")
-    pl.add_argument("result", metavar="RESULT", help="result file (.csv or .json) from qnet or qnet sweep")
-    pl.add_argument("--out", metavar="FILE", help="image file (.png or .svg; default: RESULT.png)")
-    pl.add_argument("--kind", metavar="{auto,keyrate,fidelity,waiting}", default="auto",
-                    help="figure kind (default: auto, from the columns)")
-    pl.add_argument("--x", metavar="COLUMN", help="x-axis column for fidelity plots (default: length_km)")
+                                    "distance, a waiting-time histogram or purification rounds, chosen from the "
+                                    "file's columns, or any columns with --y; several files are overlaid.",
+                        epilog="examples: qnet plot keyrate.csv --out keyrate.pdf; "
+                               "qnet plot a.json b.json --y rate_hz --y mean_fidelity --yscale log --out ab.svg")
+    from .plotting import add_plot_arguments
+
+    add_plot_arguments(pl)
+    from .network_cmd import add_network_parser
+
+    add_network_parser(sub)
     return parser
 
 
@@ -145,23 +168,65 @@ def _check_out(path, option="--out", allowed=(".csv", ".json")) -> None:
         ext = os.path.splitext(path)[1].lower()
         if ext not in allowed:
             raise ScenarioError(f"{option}={path!r} has extension {ext or '(none)'!r}; allowed: {', '.join(allowed)}")
+        output.check_writable(path, option)
+
+
+def max_time(args) -> float | None:
+    """``--max-time`` as seconds (None when absent); ScenarioError unless a number > 0.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options; ``max_time`` is the raw text or None.
+
+    Returns
+    -------
+    float or None
+        Wall-clock seconds (``inf`` means no limit).
+    """
+    from .params import Param
+
+    raw = getattr(args, "max_time", None)
+    spec = Param("max-time", "float", None, "", lo=0.0, lo_open=True, allow_inf=True, cli=True)
+    return spec.coerce(raw, f"{args.command}")
+
+
+def _check_files(cmd, args) -> None:
+    """Every output option: extension, a writable place, no two options naming one file."""
+    _check_out(args.out)
+    plot = getattr(args, "plot", None)
+    _check_out(plot, "--plot", (".png", ".svg", ".pdf"))
+    trials_out = getattr(args, "trials_out", None)
+    _check_out(trials_out, "--trials-out")
+    if args.out and trials_out and output.same_file(args.out, trials_out):
+        raise ScenarioError(f"{cmd.name}: --out and --trials-out name the same file {args.out!r}; give two files")
+    if plot:
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            raise ScenarioError("plotting needs matplotlib; install it with: pip install 'qnetsim[plot]'")
 
 
 def _run_command(cmd, args) -> int:
+    import time
+
     params = _collect_params(cmd, args)
-    _check_out(args.out)
+    limit = max_time(args)
+    _check_files(cmd, args)
     plot = getattr(args, "plot", None)
-    _check_out(plot, "--plot", (".png", ".svg"))
     trials_out = getattr(args, "trials_out", None)
-    _check_out(trials_out, "--trials-out")
     progress = _progress_enabled(args)
     if cmd.name == "chain":
         from .tasks import chain_row, run_chain
 
-        result = run_chain(params, params["seed"], progress)
+        deadline = None if limit is None or math.isinf(limit) else time.monotonic() + limit
+        result = run_chain(params, params["seed"], progress, deadline=deadline)
         rows = [chain_row(result)]
         if trials_out:
             output.write_rows(trials_out, _trial_rows(result))
+        if result.trials < params["trials"]:
+            print(f"qnet: note: --max-time {format_value(limit)} s reached; the result covers {result.trials} of "
+                  f"{params['trials']} trials", file=sys.stderr)
     else:
         rows = cmd.compute(params, params["seed"], progress)
     if args.out:
@@ -211,6 +276,10 @@ def _main(argv) -> int:
         from .plotting import plot_command
 
         return plot_command(args)
+    if args.command == "network":
+        from .network_cmd import run_network
+
+        return run_network(args)
     raise UsageError(f"unknown command {args.command!r}")  # pragma: no cover - argparse rejects it first
 
 
@@ -229,27 +298,33 @@ def main(argv=None) -> int:
     Returns
     -------
     int
-        Exit status: 0 on success (also when stdout is a closed pipe), 2 for usage and
-        input errors (message on stderr), 130 when interrupted.
+        Exit status: 0 on success (also when stdout is a closed pipe, and when ``--max-time``
+        stopped the run), 2 for usage and input errors (message on stderr), 130 on SIGINT
+        (Ctrl-C) and 143 on SIGTERM.
     """
-    try:
-        return _main(argv)
-    except (UsageError, QnetError) as e:
-        print(f"qnet: error: {_one_line(e)}", file=sys.stderr)
-        return 2
-    except (KeyboardInterrupt, SystemError) as e:
-        from .sweep import is_interrupt
+    from .sweep import interrupt_of, stop_signals
 
-        if not is_interrupt(e):
-            raise
-        print("qnet: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # e.g. 'qnet keyrate | head'
+    with stop_signals():
         try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 0
+            return _main(argv)
+        except (UsageError, QnetError) as e:
+            print(f"qnet: error: {_one_line(e)}", file=sys.stderr)
+            return 2
+        except (KeyboardInterrupt, SystemError) as e:
+            stop = interrupt_of(e)
+            if stop is None:
+                raise
+            print(f"qnet: interrupted ({stop.signal_name}); nothing was written", file=sys.stderr)
+            return stop.exit_status
+        except RecursionError:  # e.g. a pathologically nested input that slipped past the checks
+            print("qnet: error: input nested too deeply", file=sys.stderr)
+            return 2
+        except BrokenPipeError:  # e.g. 'qnet keyrate | head'
+            try:
+                sys.stdout = open(os.devnull, "w")
+            except OSError:
+                pass
+            return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

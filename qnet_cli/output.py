@@ -21,7 +21,8 @@ from qnet_core.errors import ScenarioError
 
 from .params import format_value
 
-__all__ = ["FORMATS", "output_format", "write_rows", "read_rows", "to_json_value", "dumps", "atomic_write_text"]
+__all__ = ["FORMATS", "output_format", "write_rows", "read_rows", "to_json_value", "dumps", "atomic_write_text",
+           "check_writable", "same_file", "parse_cell"]
 
 FORMATS = (".csv", ".json")
 _UMASK = os.umask(0o022)
@@ -49,6 +50,65 @@ def output_format(path: str, option: str = "--out") -> str:
     return ext[1:]
 
 
+def check_writable(path: str, option: str = "--out") -> None:
+    """Fail before any work when ``path`` cannot be written; raise ScenarioError (one line).
+
+    Refused: an existing directory, a path under a regular file, and a directory where a
+    file cannot be created (checked by creating and removing a probe file in the nearest
+    existing ancestor; missing parent directories are created only when the result is
+    written).
+
+    Parameters
+    ----------
+    path : str
+        Output file.
+    option : str, default "--out"
+        Command-line option named in the error message.
+    """
+    if os.path.isdir(path):
+        raise ScenarioError(f"{option}={path!r} is a directory; give a file name")
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise ScenarioError(f"{option}={path!r} is not a regular file")
+    d = os.path.dirname(os.path.abspath(path))
+    while not os.path.exists(d):
+        parent = os.path.dirname(d)
+        if parent == d:
+            break
+        d = parent
+    if not os.path.isdir(d):
+        raise ScenarioError(f"{option}={path!r}: {d!r} is not a directory")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".qnet-probe.", suffix=".tmp", dir=d)
+    except OSError as e:
+        raise ScenarioError(f"{option}={path!r}: cannot write in {d!r} ({e.strerror or e})") from None
+    os.close(fd)
+    try:
+        os.unlink(probe)
+    except OSError:
+        pass
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether the paths ``a`` and ``b`` name the same file (existing or not).
+
+    Parameters
+    ----------
+    a, b : str
+        File paths.
+
+    Returns
+    -------
+    bool
+        True for equal resolved paths or, for existing files, the same inode.
+    """
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
 def to_json_value(v):
     """JSON-safe scalar: numpy types to Python, non-finite floats to None.
 
@@ -63,6 +123,13 @@ def to_json_value(v):
     object
         bool, int, float, None, dict or list built from ``v`` (arrays and tuples become lists).
     """
+    t = type(v)
+    if t is float:  # fast paths for the exact built-in types
+        return v if v - v == 0.0 else None
+    if t is str or t is int or t is bool or v is None:
+        return v
+    if t is list:
+        return [to_json_value(x) for x in v]
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, numbers.Integral):
@@ -163,7 +230,19 @@ def write_rows(path: str, rows, columns=None, meta: dict | None = None) -> None:
     atomic_write_text(path, buf.getvalue())
 
 
-def _parse_cell(s: str):
+def parse_cell(s: str):
+    """A CSV cell as :func:`write_rows` meant it: None, bool, int, float or the text itself.
+
+    Parameters
+    ----------
+    s : str
+        Cell text.
+
+    Returns
+    -------
+    None, bool, int, float or str
+        ``""`` -> None, ``"true"``/``"false"`` -> bool, then int, float, else ``s``.
+    """
     if s == "":
         return None
     if s in ("true", "false"):
@@ -178,33 +257,70 @@ def _parse_cell(s: str):
         return s
 
 
-def read_rows(path: str) -> list[dict]:
+def read_rows(path: str, complete: bool = False, text_columns=(), with_dropped: bool = False):
     """Read rows written by :func:`write_rows` (CSV cells parsed to int/float/bool/str).
 
     Parameters
     ----------
     path : str
-        A ``.csv`` or ``.json`` file (ScenarioError if unreadable or malformed).
+        A ``.csv`` or ``.json`` file (ScenarioError if unreadable, not UTF-8 or malformed).
+    complete : bool, default False
+        Drop rows that cannot be what :func:`write_rows` wrote: CSV rows whose number of
+        fields differs from the header's, JSON rows that are not objects.
+    text_columns : sequence of str, default ()
+        CSV columns kept as text (e.g. ``point_id``, whose digits must not become a number).
+    with_dropped : bool, default False
+        Also return how many rows ``complete`` dropped.
 
     Returns
     -------
-    list of dict
-        One dict per row, column name to value (empty CSV cells become None).
+    list of dict, or (list of dict, int)
+        One dict per row, column name to value (empty CSV cells become None); with
+        ``with_dropped``, also the number of dropped rows.
     """
     fmt = output_format(path, "file")
+    if os.path.isdir(path):
+        raise ScenarioError(f"cannot read {path!r}: it is a directory")
     try:
-        with open(path, encoding="utf-8", newline="") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            data = f.read()
     except OSError as e:
-        raise ScenarioError(f"cannot read {path!r}: {e.strerror}") from None
+        raise ScenarioError(f"cannot read {path!r}: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise ScenarioError(f"{path!r} is not a UTF-8 text file (byte 0x{data[e.start]:02x} at offset {e.start}); "
+                            "give a .csv or .json result file written by qnet") from None
+    if "\0" in text:
+        raise ScenarioError(f"{path!r} is a binary file (NUL byte at offset {text.index(chr(0))}); "
+                            "give a .csv or .json result file written by qnet")
     if fmt == "json":
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as e:
             raise ScenarioError(f"{path!r} is not valid JSON: {e.msg} at line {e.lineno}") from None
+        except RecursionError:
+            raise ScenarioError(f"{path!r} is not a result file: its JSON is nested too deeply") from None
         rows = obj.get("rows") if isinstance(obj, dict) else None
-        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        if not isinstance(rows, list):
             raise ScenarioError(f"{path!r} has no 'rows' list of objects")
-        return rows
-    reader = csv.DictReader(io.StringIO(text))
-    return [{k: _parse_cell(v) for k, v in r.items()} for r in reader]
+        kept = [r for r in rows if isinstance(r, dict)]
+        if len(kept) != len(rows) and not complete:
+            raise ScenarioError(f"{path!r} has no 'rows' list of objects")
+        return (kept, len(rows) - len(kept)) if with_dropped else kept
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as e:
+        raise ScenarioError(f"{path!r} is not a valid CSV file: {e}") from None
+    header, rows, dropped = (records[0] if records else []), [], 0
+    text = set(text_columns)
+    for rec in records[1:]:
+        if not rec:
+            continue  # blank line
+        if len(rec) != len(header):
+            if complete:
+                dropped += 1
+                continue
+            rec = (rec + [""] * len(header))[:len(header)]
+        rows.append({k: (v if k in text else parse_cell(v)) for k, v in zip(header, rec)})
+    return (rows, dropped) if with_dropped else rows

@@ -24,6 +24,15 @@ __all__ = ["Param", "parse_range", "format_value"]
 
 _KINDS = ("float", "int", "choice", "range", "seed")
 
+#: Most values one ``START:STOP:STEP`` range may expand to.
+MAX_RANGE_POINTS = 1_000_000
+
+
+def _short(v, limit: int = 60) -> str:
+    """``repr(v)``, cut to ``limit`` characters (a huge value in a one-line error message)."""
+    r = repr(v)
+    return r if len(r) <= limit else r[:limit - 3] + "..."
+
 
 def format_value(v) -> str:
     """Text form of a value in CSV files and tables (``repr`` of floats, ``inf``, empty for None).
@@ -39,6 +48,13 @@ def format_value(v) -> str:
         ``""`` for None, ``"true"``/``"false"`` for bools, the decimal integer, ``repr`` of a
         finite float (``"nan"``, ``"inf"``, ``"-inf"`` otherwise), else ``str(v)``.
     """
+    t = type(v)
+    if t is float:  # fast paths for the common exact types (millions of cells in big tables)
+        return repr(v) if v - v == 0.0 else ("nan" if v != v else ("inf" if v > 0 else "-inf"))
+    if t is str:
+        return v
+    if t is int:
+        return str(v)
     if v is None:
         return ""
     if isinstance(v, (bool, np.bool_)):
@@ -57,7 +73,7 @@ def format_value(v) -> str:
 
 def _to_float(value, where: str, key: str) -> float:
     if isinstance(value, bool):
-        raise ScenarioError(f"{where}: {key}={value!r} is not a number")
+        raise ScenarioError(f"{where}: {key}={_short(value)} is not a number")
     if isinstance(value, (numbers.Real, np.floating)):
         return float(value)
     if isinstance(value, str):
@@ -65,7 +81,7 @@ def _to_float(value, where: str, key: str) -> float:
             return float(value.strip())
         except ValueError:
             pass
-    raise ScenarioError(f"{where}: {key}={value!r} is not a number")
+    raise ScenarioError(f"{where}: {key}={_short(value)} is not a number")
 
 
 def parse_range(value, where: str = "", key: str = "distance") -> list[float]:
@@ -98,17 +114,20 @@ def parse_range(value, where: str = "", key: str = "distance") -> list[float]:
     if isinstance(value, str) and ":" in value:
         parts = value.split(":")
         if len(parts) != 3:
-            raise ScenarioError(f"{where}: {key}={value!r} is not START:STOP:STEP (three numbers separated by ':')")
+            raise ScenarioError(f"{where}: {key}={_short(value)} is not START:STOP:STEP (three numbers separated by "
+                                "':')")
         try:
             start, stop, step = (float(p) for p in parts)
         except ValueError:
-            raise ScenarioError(f"{where}: {key}={value!r} is not START:STOP:STEP "
+            raise ScenarioError(f"{where}: {key}={_short(value)} is not START:STOP:STEP "
                                 "(three numbers separated by ':')") from None
         if not all(math.isfinite(x) for x in (start, stop, step)) or step <= 0 or stop < start:
-            raise ScenarioError(f"{where}: {key}={value!r} needs finite START <= STOP and STEP > 0")
-        n = int(math.floor((stop - start) / step + 1e-9)) + 1
-        if n > 1_000_000:
-            raise ScenarioError(f"{where}: {key}={value!r} has {n} points; at most 1000000 allowed")
+            raise ScenarioError(f"{where}: {key}={_short(value)} needs finite START <= STOP and STEP > 0")
+        span = (stop - start) / step  # overflows to inf for e.g. 0:1e300:1e-300
+        n = int(math.floor(span + 1e-9)) + 1 if math.isfinite(span) else None
+        if n is None or n > MAX_RANGE_POINTS:
+            raise ScenarioError(f"{where}: {key}={_short(value)} has {'more than 1e308' if n is None else n} points; "
+                                f"at most {MAX_RANGE_POINTS} allowed")
         return [round(start + i * step, 12) for i in range(n)]
     return [_to_float(value, where, key)]
 
@@ -182,9 +201,10 @@ class Param:
 
     def _fail(self, value, where: str):
         if self.cli:
-            shown = f"--{self.name}={value}" if isinstance(value, str) else f"--{self.name}={value!r}"
+            text = value if not isinstance(value, str) or len(value) <= 60 else value[:57] + "..."
+            shown = f"--{self.name}={text}" if isinstance(value, str) else f"--{self.name}={_short(value)}"
         else:
-            shown = f"{self.key}={value!r}"
+            shown = f"{self.key}={_short(value)}"
         raise ScenarioError(f"{where}: {shown} is not allowed; use {self.allowed()}")
 
     def _check_number(self, v: float, value, where: str) -> float:

@@ -38,6 +38,37 @@ class Command:
     compute: Callable = field(repr=False)
     stochastic: bool = False
     example: str = ""
+    row_key: Callable | None = field(default=None, repr=False)
+    module: str = ""
+
+    def preload(self) -> None:
+        """Import the library module behind ``compute`` (and numba), e.g. before forking workers.
+
+        Forked sweep workers then share the imported modules instead of each importing them
+        again on its first point (about a second of start-up per worker).
+        """
+        if self.module:
+            _lib(self.module, self.name)
+            try:
+                import numba  # noqa: F401 - imported for its side effect (shared by forked workers)
+            except ModuleNotFoundError:  # pragma: no cover - numba is a dependency
+                pass
+
+    def expected_rows(self, params: dict) -> tuple[str | None, list]:
+        """What identifies the result rows of one call: a column and its values, row by row.
+
+        Parameters
+        ----------
+        params : dict
+            Converted parameters of the call.
+
+        Returns
+        -------
+        tuple of (str or None, list)
+            ``(column, values)``: ``compute`` returns one row per value, in that order
+            (``(None, [None])`` for a command that returns one row).
+        """
+        return (None, [None]) if self.row_key is None else self.row_key(params)
 
     def param(self, key: str) -> Param:
         """The option spec with scenario key ``key``.
@@ -165,14 +196,17 @@ def compute_keyrate(p: dict, seed=None, progress=False) -> list[dict]:
 
 
 def _curve_rows(curve) -> list[dict]:
-    """Rows from whatever table form ``key_rate_curve`` returns (list of dicts, dict of columns, .to_dict())."""
+    """Rows from whatever table form ``key_rate_curve`` returns (list of dicts, dict of columns, .to_dict()).
+
+    Linear in the number of rows: each column is converted to a list of floats once.
+    """
     if hasattr(curve, "to_dict") and not isinstance(curve, dict):
         curve = curve.to_dict()
     if isinstance(curve, dict) and "rows" in curve:
         curve = curve["rows"]
     if isinstance(curve, dict):
-        n = len(np.atleast_1d(curve["distance_km"]))
-        return [{c: float(np.atleast_1d(curve[c])[i]) for c in KEYRATE_COLUMNS} for i in range(n)]
+        cols = [np.atleast_1d(np.asarray(curve[c], dtype=float)).tolist() for c in KEYRATE_COLUMNS]
+        return [dict(zip(KEYRATE_COLUMNS, vals)) for vals in zip(*cols)]
     rows = []
     for r in curve:
         if hasattr(r, "to_dict"):
@@ -206,7 +240,9 @@ KEYRATE = Command(
      _SEED),
     KEYRATE_COLUMNS,
     compute_keyrate,
+    module="protocols.qkd.keyrate",
     example="qnet keyrate --protocol bb84-decoy --distance 0:300:10 --out keyrate.csv",
+    row_key=lambda p: ("distance_km", [float(d) for d in p["distance"]]),
 )
 
 
@@ -230,22 +266,61 @@ def build_chain(p: dict):
         readout_error=p["readout_error"], swap_success_prob=p["swap_success"])
 
 
-def run_chain(p: dict, seed, progress=False):
-    """Simulate the chain of ``p`` (in chunks with a progress bar on a terminal); return the ChainResult."""
+#: Target wall time (s) of one chunk of trials when the command line runs a chain in chunks
+#: (progress bar, ``--max-time``): the deadline is checked between chunks.
+_CHAIN_CHUNK_S = 0.25
+
+
+def _check_chain_memory(rc, chain, trials: int) -> None:
+    """Refuse, before any trial runs, a chunked run whose results would not fit in memory.
+
+    :func:`simulate_chain` checks each call; a run split into chunks checks the whole here,
+    with the library's own estimate.
+    """
+    try:
+        ws = rc._workspace_bytes(chain.num_segments, chain.memories_per_node)
+        out = 2 * trials * rc._OUTPUT_BYTES_PER_TRIAL  # the chunks, then their concatenation
+        limit = rc._memory_limit_bytes()
+    except AttributeError:  # pragma: no cover - the library changed; its per-call check still applies
+        return
+    if ws + out > limit:
+        raise ScenarioError(f"chain: --trials={trials} needs about {(ws + out) / 2**30:.3g} GiB of results; the limit "
+                            f"is {limit / 2**30:.3g} GiB (half the physical memory, at most 8 GiB): use fewer trials")
+
+
+def run_chain(p: dict, seed, progress=False, deadline: float | None = None):
+    """Simulate the chain of ``p``; return the ChainResult.
+
+    With a progress bar on a terminal, or a wall-clock ``deadline`` (a ``time.monotonic()``
+    value), the trials run in chunks of about ``_CHAIN_CHUNK_S``; at the deadline the
+    trials finished so far are returned (``result.trials`` may then be smaller than
+    ``p["trials"]``; the first chunk always runs). Chunks concatenate exactly to one run
+    (trial i's stream depends only on (seed, i)).
+    """
+    import time
+
     rc = _lib("protocols.repeaters.repeater_chain", "chain")
     chain = build_chain(p)
     trials = p["trials"]
-    if not progress or trials < 200:
+    if deadline is None and (not progress or trials < 200):
         return rc.simulate_chain(chain, trials, seed)
-    # Chunks concatenate exactly to one run (trial i's stream depends only on (seed, i)).
-    nchunk = min(50, trials // 20)
-    bounds = np.linspace(0, trials, nchunk + 1).astype(int)
+    _check_chain_memory(rc, chain, trials)
     parts = []
-    with _progress(True, trials, "chain") as bar:
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            parts.append(rc.simulate_chain(chain, int(b - a), seed, first_trial=int(a)))
-            bar.advance(int(b - a))
-    return rc.ChainResult.concatenate(parts)
+    done, size = 0, min(trials, 64)
+    with _progress(progress, trials, "chain") as bar:
+        while done < trials:
+            t0 = time.monotonic()
+            parts.append(rc.simulate_chain(chain, size, seed, first_trial=done))
+            per_trial = max((time.monotonic() - t0) / size, 1e-9)
+            done += size
+            bar.advance(size)
+            budget = _CHAIN_CHUNK_S
+            if deadline is not None:
+                budget = min(budget, deadline - time.monotonic())
+                if budget <= 0:
+                    break
+            size = max(1, min(trials - done, int(budget / per_trial)))
+    return parts[0] if len(parts) == 1 else rc.ChainResult.concatenate(parts)
 
 
 def chain_row(result) -> dict:
@@ -288,6 +363,7 @@ CHAIN = Command(
      _SEED),
     CHAIN_RESULT_COLUMNS,
     compute_chain,
+    module="protocols.repeaters.repeater_chain",
     stochastic=True,
     example="qnet chain --segments 4 --length-km 200 --memory-t2 1 --cutoff 0.05 --trials 2000 --json",
 )
@@ -349,6 +425,7 @@ SWAP = Command(
      _SEED),
     ("fidelity", "success_probability"),
     compute_swap,
+    module="protocols.entanglement.swapping",
     example="qnet swap --fidelity 0.95 --gate-error 0.01 --json",
 )
 
@@ -376,7 +453,9 @@ PURIFY = Command(
      _SEED),
     ("round", "fidelity", "success_probability", "pairs_per_output"),
     compute_purify,
+    module="protocols.entanglement.purification",
     example="qnet purify --fidelity 0.8 --method dejmps --rounds 3",
+    row_key=lambda p: ("round", list(range(1, p["rounds"] + 1))),
 )
 
 
@@ -409,6 +488,7 @@ TELEPORT = Command(
      _SEED),
     ("fidelity", "average_fidelity", "entanglement_fidelity", "delay_s"),
     compute_teleport,
+    module="protocols.entanglement.teleportation",
     stochastic=True,
     example="qnet teleport --fidelity 0.9 --distance-km 50 --memory-t2 0.01 --json",
 )
