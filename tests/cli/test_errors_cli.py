@@ -38,7 +38,7 @@ def _assert_usage_error(r, *fragments):
     (("chain", "--scheme", "triple-click"), ("--scheme=triple-click", "single-click, double-click")),
     (("chain", "--memory-t1", "1", "--memory-t2", "3"), ("memory_t2_s=3.0", "T2 must be <= 2*T1")),
     (("chain", "--protocol", "nested", "--segments", "3"), ("power of two",)),
-    (("demo", "--plot", "fig.pdf"), ("--plot='fig.pdf'", ".png, .svg")),
+    (("demo", "--plot", "fig.jpg"), ("--plot='fig.jpg'", ".png, .svg, .pdf")),
     (("purify", "--rounds", "0"), ("--rounds=0", ">= 1")),
 ])
 def test_bad_options_one_line_exit_2(qnet, tmp_path, args, fragments):
