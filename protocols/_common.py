@@ -24,16 +24,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import warnings
 
 import numpy as np
 
+from qnet_core import _checks
+from qnet_core._checks import invalid_pairs_4x4 as _invalid_pairs_4x4
 from qnet_core.bell_diagonal import BellDiagonal
-from qnet_core.errors import DimensionError, ParameterError, QnetError, StateError
+from qnet_core.errors import DimensionError, ParameterError, StateError
 from qnet_core.gates import I2, X, Z
 from qnet_core.metrics import fidelity as _uhlmann_fidelity
 from qnet_core.states import BELL_NAMES
-from qnet_core.validation import as_density_matrix, check_probability
+from qnet_core.validation import DEFAULT_ATOL, as_array, as_density_matrix, check_probability
 
 __all__: list[str] = []
 
@@ -79,33 +82,32 @@ def _as_pair(rho, name: str, owner: str, validate) -> np.ndarray:
 
 
 _ONE_PAIR = (4, 4)
-_PLAIN = (np.dtype(np.complex128), np.dtype(np.float64))
+_TOL_4X4 = _checks.positivity_tolerance(DEFAULT_ATOL, 4)
+
+
+def _plain_pair(x) -> bool:
+    """True for a single C-contiguous complex128 ``(4, 4)`` numpy array (the one-pair fast path)."""
+    return type(x) is np.ndarray and x.shape == _ONE_PAIR and x.dtype == np.complex128 and x.flags.c_contiguous
 
 
 def _as_two_pairs(a, b, name_a: str, name_b: str, owner: str, validate) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_as_pair` of both inputs; two single ``(4, 4)`` arrays are checked in one validator call.
+    """:func:`_as_pair` of both inputs; two single ``(4, 4)`` arrays are checked in one compiled call.
 
-    The validator's fixed cost per call (about 2 us) is most of a one-pair request, so two single
-    pairs are copied into one ``(2, 4, 4)`` batch and checked in one compiled pass. If that
-    batch fails, each input is checked on its own, so the error names the right argument.
+    The fixed cost of the general validator (about 2 us a call) is most of a one-pair
+    request, so two plain single pairs go to one compiled check of both
+    (:func:`qnet_core._checks.invalid_pairs_4x4`, the same test as the general path). If
+    either fails, the general path runs on it, so the error names the right argument and
+    check.
     """
-    if (validate is True and type(a) is np.ndarray and type(b) is np.ndarray and a.shape == _ONE_PAIR
-            and b.shape == _ONE_PAIR and a.dtype in _PLAIN and b.dtype in _PLAIN):
-        both = np.empty((2, 4, 4), dtype=np.complex128)
-        both[0] = a
-        both[1] = b
-        try:
-            as_density_matrix(both, name_a, owner, True)
-        except QnetError:
-            pass  # the separate checks below raise, naming the argument
-        else:
-            return both[0], both[1]
+    if _plain_pair(a) and _plain_pair(b):
+        if validate is False or (validate is True and _invalid_pairs_4x4(a, b, DEFAULT_ATOL, _TOL_4X4) == 0):
+            return a, b
     return _as_pair(a, name_a, owner, validate), _as_pair(b, name_b, owner, validate)
 
 
 def _as_qubit(rho, name: str, owner: str, validate) -> np.ndarray:
     """Validated single-qubit state: a density matrix ``(..., 2, 2)`` or a ket ``(2,)``."""
-    a = np.asarray(rho)
+    a = np.asarray(as_array(rho, "state", name, owner))
     if a.ndim == 1:
         if a.shape != (2,):
             raise DimensionError(
@@ -235,7 +237,36 @@ def _short(value) -> str:
         return repr(float(f"{float(value):.6g}"))  # 6 significant digits, still a float: 1.0, 0.83815, inf
     if isinstance(value, (complex, np.complexfloating)):
         return f"{complex(value):.6g}"
-    return repr(value)
+    if isinstance(value, dict):
+        return "{...}" if len(repr(value)) > _SHORT_MAX else repr(value)
+    if isinstance(value, (list, tuple)) and len(repr(value)) > _SHORT_MAX:
+        return f"<{type(value).__name__} of {len(value)}>"
+    text = repr(value)
+    return text if len(text) <= _SHORT_MAX else text[:_SHORT_MAX - 3] + "..."
+
+
+#: Longest text of one value in a result's repr.
+_SHORT_MAX = 60
+#: Rows of a curve shown by ``_repr_html_`` (the first and last halves, with an ellipsis row).
+_HTML_MAX_ROWS = 20
+
+
+def _extras(obj, names) -> list:
+    """``(name, value)`` of the derived key figures that can be computed (others are left out)."""
+    out = []
+    for name in names:
+        try:
+            value = getattr(obj, name)
+            out.append((name, value() if callable(value) else value))  # a property or a method without arguments
+        except Exception:  # a key figure that needs more data (e.g. too few delivered trials)
+            continue
+    return out
+
+
+def _html_cell(value) -> str:
+    if isinstance(value, (float, np.floating)):
+        return html.escape(f"{float(value):.6g}")
+    return html.escape(_short(value))
 
 
 class Result:
@@ -243,14 +274,20 @@ class Result:
 
     Gives ``to_dict()`` (arrays to lists, complex values split into ``name_real`` and
     ``name_imag``, :class:`qnet_core.BellDiagonal` to its coefficients, nested results to
-    dicts; JSON-ready) and a short repr (arrays shown by shape and dtype, floats with six
-    significant digits). A subclass lists derived values for ``to_dict`` in ``_DICT_EXTRAS``
-    as ``(key, attribute)`` pairs. Subclasses use ``@dataclass(frozen=True, slots=True,
-    repr=False)`` so that this repr is kept.
+    dicts; JSON-ready), a short repr (arrays shown by shape and dtype, floats with six
+    significant digits, long values cut; never whole arrays) and ``_repr_html_``, a table for
+    notebooks. A subclass lists derived values for ``to_dict`` in ``_DICT_EXTRAS`` as ``(key,
+    attribute)`` pairs, the key figures its repr adds in ``_REPR_EXTRAS`` (attribute names; one
+    that raises is left out), and, for a curve, the equal-length array fields that make the
+    rows of its HTML table in ``_TABLE_COLUMNS``. Subclasses use ``@dataclass(frozen=True,
+    slots=True, repr=False)`` so that this repr is kept; fields declared ``field(repr=False)``
+    are left out of it.
     """
 
     __slots__ = ()
     _DICT_EXTRAS: tuple = ()
+    _REPR_EXTRAS: tuple = ()
+    _TABLE_COLUMNS: tuple = ()
 
     def to_dict(self) -> dict:
         """The result as a JSON-ready dict (see the class notes)."""
@@ -261,9 +298,39 @@ class Result:
             _put(out, key, getattr(self, attr))
         return out
 
+    def _summary(self) -> list:
+        """``(name, value)`` of the fields shown in the repr, then the key figures."""
+        shown = [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)
+                 if f.repr and f.name not in self._TABLE_COLUMNS]
+        return shown + _extras(self, self._REPR_EXTRAS)
+
     def __repr__(self) -> str:
-        body = ", ".join(f"{f.name}={_short(getattr(self, f.name))}" for f in dataclasses.fields(self))
+        items = self._summary()
+        if self._TABLE_COLUMNS:
+            first = np.asarray(getattr(self, self._TABLE_COLUMNS[0]))
+            items = [("rows", int(first.shape[0]) if first.ndim else 1)] + items
+        body = ", ".join(f"{name}={_short(value)}" for name, value in items)
         return f"{type(self).__name__}({body})"
+
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks: the curve's rows, or one row per field and key figure."""
+        title = f"<b>{html.escape(type(self).__name__)}</b>"
+        summary = "".join(f"<tr><th style='text-align:left'>{html.escape(name)}</th><td>{_html_cell(value)}</td></tr>"
+                          for name, value in self._summary())
+        if not self._TABLE_COLUMNS:
+            return f"<table><caption>{title}</caption>{summary}</table>"
+        cols = [np.atleast_1d(np.asarray(getattr(self, c))) for c in self._TABLE_COLUMNS]
+        n = cols[0].shape[0]
+        rows = list(range(n))
+        if n > _HTML_MAX_ROWS:
+            half = _HTML_MAX_ROWS // 2
+            rows = rows[:half] + [None] + rows[-half:]
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self._TABLE_COLUMNS)
+        body = "".join(
+            "<tr>" + ("".join("<td>...</td>" for _ in cols) if i is None else
+                      "".join(f"<td>{_html_cell(c[i])}</td>" for c in cols)) + "</tr>" for i in rows)
+        table = f"<table><caption>{title} ({n} rows)</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+        return table + "</table>" + (f"<table>{summary}</table>" if summary else "")
 
 
 def fast_constructor(cls):

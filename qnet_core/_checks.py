@@ -239,3 +239,24 @@ def first_invalid(rho, lo, hi, atol, tol):
     ``tol`` is the eigenvalue tolerance, :func:`positivity_tolerance`.
     """
     return _first_invalid_range(rho, lo, hi, atol, tol)
+
+
+@jit
+def invalid_pairs_4x4(a, b, atol, tol):
+    """Which of two single two-qubit states ``a``, ``b`` (4 x 4, any strides) fail: 0 none, 1 a, 2 b, 3 both.
+
+    One compiled call for the two inputs of a one-pair protocol call (swap, purify), whose
+    fixed call cost would otherwise be paid twice.
+    """
+    x = np.empty(32, dtype=np.float64)
+    bad = 0
+    for s in range(2):
+        r = a if s == 0 else b
+        for i in range(4):
+            for j in range(4):
+                z = r[i, j]
+                x[4 * i + j] = z.real
+                x[16 + 4 * i + j] = z.imag
+        if not check_4x4(x, atol, tol):
+            bad |= 1 << s
+    return bad

@@ -442,6 +442,45 @@ def _superop_4x4(x, out, b, s_re, s_im):
 
 
 @jit(inline="always")
+def _superop_4x4_ell(x, out, b, e_re, e_im, col, real):
+    """out[b] = S vec(rho_b) for one two-qubit state split in ``x``; S sparse, in ELL form.
+
+    Physical channels on two qubits have sparse superoperators (a depolarizing, an amplitude
+    damping and a dephasing channel fuse into 24 non-zeros of 256, at most two per row).
+    Row ``o`` of S is stored as ``W = e_re.shape[1]`` (2 or 4) entries ``e_re[o, w] + 1j
+    e_im[o, w]`` at columns ``col[o * W + w]``, padded with zeros; a fixed width keeps the
+    loop free of branches.
+    """
+    W = e_re.shape[1]
+    for o in range(16):
+        ar = 0.0
+        ai = 0.0
+        if W == 2:
+            c0 = col[2 * o]
+            c1 = col[2 * o + 1]
+            v0 = e_re[o, 0]
+            v1 = e_re[o, 1]
+            ar = v0 * x[c0] + v1 * x[c1]
+            ai = v0 * x[16 + c0] + v1 * x[16 + c1]
+            if not real:
+                w0 = e_im[o, 0]
+                w1 = e_im[o, 1]
+                ar -= w0 * x[16 + c0] + w1 * x[16 + c1]
+                ai += w0 * x[c0] + w1 * x[c1]
+        else:
+            for w in range(W):
+                c = col[W * o + w]
+                v = e_re[o, w]
+                ar += v * x[c]
+                ai += v * x[16 + c]
+                if not real:
+                    u = e_im[o, w]
+                    ar -= u * x[16 + c]
+                    ai += u * x[c]
+        out[b, o] = complex(ar, ai)
+
+
+@jit(inline="always")
 def _superop_csr(x, out, b, D, rowptr, col, v_re, v_im, real):
     """out[b] = S vec(rho_b) for one state in the complex scratch ``x`` (CSR S)."""
     for o in range(D * D):
@@ -467,7 +506,13 @@ def _superop_range(rho, out, lo, hi, s_re, s_im, rowptr, col, v_re, v_im, real, 
     bad = -1
     if D == 4:
         x4 = np.empty(32, dtype=np.float64)
-        if real:
+        if s_re.shape[1] != 16:  # sparse S in ELL form (see ops._whole_register)
+            for b in range(lo, hi):
+                load_4x4(rho, b, x4)
+                if check and bad < 0 and not check_4x4(x4, atol, tol):
+                    bad = b
+                _superop_4x4_ell(x4, out, b, s_re, s_im, col, real)
+        elif real:
             for b in range(lo, hi):
                 load_4x4(rho, b, x4)
                 if check and bad < 0 and not check_4x4(x4, atol, tol):

@@ -13,14 +13,20 @@ superoperator with nnz non-zero entries, never O(8**n).
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _checks, _kernels
-from .errors import ChannelError, DimensionError, QubitIndexError
-from .validation import (DEFAULT_ATOL, as_density_matrix, as_kraus, as_square_operator, as_states, check_states,
-                         check_states_reference, check_targets, check_unitary, unique_states, validate_mode)
+from ._args import count
+from .errors import ChannelError, DimensionError, ParameterError, QubitIndexError
+from .states import _MAX_QUBITS
+from .validation import (DEFAULT_ATOL, _as_complex_array, _numeric, as_array,
+                         as_density_matrix, as_kraus, as_square_operator, as_states,
+                         check_states, check_states_reference, check_targets, check_unitary, unique_states,
+                         validate_mode)
 
 __all__ = [
     "apply_unitary",
@@ -40,6 +46,9 @@ _SUPEROP_MAX_QUBITS = 3
 _SPARSE_EPS = 1e-15
 # Registers up to this size fold a whole sequence into one CSR superoperator on vec(rho).
 _CSR_MAX_QUBITS = 3
+#: A two-qubit superoperator with at most this many non-zeros in every row runs in ELL form
+#: (fixed-width sparse rows); denser ones as a dense 16 x 16 product.
+_ELL_MAX_WIDTH = 4
 # Fewer states than this, each of at least 6 qubits: thread over block rows instead of the batch.
 _ROWS_PARALLEL_MAX_BATCH = 8
 # Operation sequences built by apply_kraus / apply_unitary / apply_superoperator, by operator bytes.
@@ -65,7 +74,7 @@ def _index_maps(n: int, targets: tuple[int, ...]) -> tuple[np.ndarray, np.ndarra
     return _bit_offsets(n, rest), _bit_offsets(n, targets)
 
 
-def num_qubits(rho) -> int:
+def num_qubits(rho: ArrayLike) -> int:
     """Number of qubits of a state or batch of states ``(..., 2**n, 2**n)``.
 
     Parameters
@@ -78,7 +87,10 @@ def num_qubits(rho) -> int:
     int
         n, the base-2 logarithm of the last dimension (DimensionError if not a power of two).
     """
-    shape = np.shape(rho)
+    try:
+        shape = np.shape(rho)
+    except ValueError:  # a ragged nested list
+        raise DimensionError("num_qubits(): rho is a ragged nested list; expected an array (..., 2**n, 2**n)") from None
     if len(shape) < 2 or shape[-1] != shape[-2]:
         raise DimensionError(f"num_qubits(): expected (..., 2**n, 2**n), got shape {shape}")
     d = shape[-1]
@@ -106,24 +118,37 @@ def _flatten_batch(arr: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
     return arr.reshape((-1,) + arr.shape[-2:]), batch
 
 
-def kraus_to_superoperator(kraus) -> np.ndarray:
+def kraus_to_superoperator(kraus: ArrayLike, validate: bool | str = True) -> np.ndarray:
     """Superoperator ``S = sum_k K_k (x) conj(K_k)`` acting on row-major ``vec(rho)``.
 
     With ``vec(rho)[i*d + j] = rho[i, j]``, ``vec(K rho K^dag) = S vec(rho)``.
 
     Parameters
     ----------
-    kraus : array_like, shape (k, d, d) or (d, d)
-        Kraus operators (a single matrix counts as k = 1); not checked for trace preservation.
+    kraus : array_like, shape (k, 2**m, 2**m) or (2**m, 2**m)
+        Kraus operators (a single matrix counts as k = 1), finite.
+    validate : bool or "full", default True
+        Check trace preservation, ``sum_k K_k^dag K_k = I``; ``False`` checks shape and
+        finiteness only (e.g. for one branch of a measurement, a trace-decreasing map).
 
     Returns
     -------
     numpy.ndarray, complex128, shape (d**2, d**2)
-        The superoperator ``S``.
+        The superoperator ``S``, ``d = 2**m``.
+
+    Examples
+    --------
+    >>> from qnet_core.gates import X
+    >>> kraus_to_superoperator(X).shape
+    (4, 4)
     """
-    k = np.asarray(kraus, dtype=np.complex128)
-    if k.ndim == 2:
-        k = k[None]
+    owner = "kraus_to_superoperator"
+    k, _ = as_kraus(kraus, "kraus", owner, validate=bool(validate_mode(validate, owner)))
+    return _kraus_to_superoperator(k)
+
+
+def _kraus_to_superoperator(k: np.ndarray) -> np.ndarray:
+    """``sum_k K_k (x) conj(K_k)`` of a checked Kraus array ``(k, d, d)``."""
     d = k.shape[-1]
     return np.einsum("aik,ajl->ijkl", k, np.conj(k)).reshape(d * d, d * d)
 
@@ -189,20 +214,37 @@ def _fill_broadcast(out: np.ndarray, small: np.ndarray) -> None:
 def _whole_register(full: np.ndarray) -> tuple:
     """Kernel arguments for a superoperator on the whole register (see ``_kernels.apply_whole``).
 
-    Entries below ``_SPARSE_EPS`` are dropped. Two-qubit registers also get the dense
-    transposed real and imaginary parts the 4 x 4 kernel uses.
+    Entries below ``_SPARSE_EPS`` are dropped; larger registers use the CSR form (``rowptr``,
+    ``col``, ``v_re``, ``v_im``). A two-qubit superoperator is either dense (``s_re``,
+    ``s_im``: S transposed, 16 x 16) or, with at most ``_ELL_MAX_WIDTH`` non-zeros per row as
+    most fused physical channels have, in ELL form: ``s_re``/``s_im`` of shape (16, W) hold
+    each row's entries and ``col`` their columns, padded with zero entries.
     """
     keep = np.abs(full) > _SPARSE_EPS
     oi, ii = np.nonzero(keep)  # row-major order: CSR order
-    rowptr = np.concatenate([[0], np.cumsum(keep.sum(axis=1))]).astype(np.int64)
+    per_row = keep.sum(axis=1)
+    rowptr = np.concatenate([[0], np.cumsum(per_row)]).astype(np.int64)
     vals = full[oi, ii]
+    real = not bool(np.any(vals.imag))
     if full.shape[0] == 16:
+        width = int(per_row.max(initial=0))
+        if width <= _ELL_MAX_WIDTH:
+            W = 2 if width <= 2 else _ELL_MAX_WIDTH
+            e = np.zeros((16, W), dtype=np.complex128)
+            col = np.zeros((16, W), dtype=np.int64)
+            for o in range(16):
+                cols = ii[rowptr[o]:rowptr[o + 1]]
+                e[o, :len(cols)] = vals[rowptr[o]:rowptr[o + 1]]
+                col[o, :len(cols)] = cols
+                col[o, len(cols):] = cols[0] if len(cols) else 0  # pad: weight 0 on a used column
+            return (np.ascontiguousarray(e.real), np.ascontiguousarray(e.imag), rowptr, col.reshape(-1),
+                    np.zeros(0), np.zeros(0), real)
         dense = np.where(keep, full, 0.0)
         s_re, s_im = np.ascontiguousarray(dense.real.T), np.ascontiguousarray(dense.imag.T)
     else:
         s_re = s_im = np.zeros((0, 0))
     return (s_re, s_im, rowptr, ii.astype(np.int64), np.ascontiguousarray(vals.real),
-            np.ascontiguousarray(vals.imag), not bool(np.any(vals.imag)))
+            np.ascontiguousarray(vals.imag), real)
 
 
 def _push_sparse(groups: list, n: int, S: np.ndarray, t: tuple) -> None:
@@ -227,7 +269,7 @@ class OperationSequence:
     Parameters
     ----------
     num_qubits : int
-        Register size n of the states the sequence will act on.
+        Register size n of the states the sequence will act on, 1 to 14 (the dense limit).
     steps : sequence of (array_like, sequence of int)
         Kraus operators and ordered target qubits, applied first to last.
     validate : bool, default True
@@ -245,9 +287,14 @@ class OperationSequence:
 
     __slots__ = ("num_qubits", "_groups", "_pending_log", "_steps", "_adj_cache")
 
-    def __init__(self, num_qubits: int, steps, validate: bool = True, *, _owner: str = "OperationSequence"):
-        self.num_qubits = int(num_qubits)
+    def __init__(self, num_qubits: int, steps: Sequence[tuple[ArrayLike, int | Sequence[int]]], validate: bool = True,
+                 *, _owner: str = "OperationSequence"):
+        self.num_qubits = count(num_qubits, "num_qubits", _owner, lo=1, hi=_MAX_QUBITS,
+                                what="the register size of dense density matrices")
         n = self.num_qubits
+        validate = validate_mode(validate, _owner)
+        if isinstance(steps, (str, bytes)) or not isinstance(steps, (Sequence, np.ndarray)):
+            raise ParameterError(f"{_owner}(): steps={steps!r} must be a sequence of (kraus, targets) pairs")
         self._pending_log = []
         self._steps = []
         self._adj_cache = None
@@ -272,7 +319,7 @@ class OperationSequence:
                 base, offs = _index_maps(n, t)
                 groups.append(("dense", (kraus, base, offs)))
                 continue
-            S = kraus_to_superoperator(kraus)
+            S = _kraus_to_superoperator(kraus)
             self._pending_log.append((S, t))
             if pending is None:
                 pending = (S, t)
@@ -356,7 +403,10 @@ class OperationSequence:
             cur = out
         return cur
 
-    def adjoint_observable(self, observable) -> np.ndarray:
+    def __repr__(self) -> str:
+        return f"OperationSequence(num_qubits={self.num_qubits}, steps={len(self._steps)})"
+
+    def adjoint_observable(self, observable: ArrayLike) -> np.ndarray:
         """Heisenberg-picture observable ``E^dag(O) = sum K^dag O K`` (steps in reverse order).
 
         ``tr(O E(rho)) = tr(E^dag(O) rho)`` for every state, so expectation values after the
@@ -385,7 +435,7 @@ class OperationSequence:
         seq = OperationSequence(self.num_qubits, adj, validate=False)
         return seq._apply_flat(np.ascontiguousarray(O[None]))[0]
 
-    def expectation(self, rho, observable, validate: bool | str = True):
+    def expectation(self, rho: ArrayLike, observable: ArrayLike, validate: bool | str = True) -> float | np.ndarray:
         """``tr(O E(rho))`` for every state in the batch, without materializing ``E(rho)``.
 
         Parameters
@@ -415,7 +465,7 @@ class OperationSequence:
         owner = "OperationSequence.expectation"
         mode = validate_mode(validate, owner)
         arr, n = self._states(rho, owner)
-        O = np.ascontiguousarray(observable, dtype=np.complex128)
+        O = np.ascontiguousarray(as_array(observable, "operator", "observable", owner), dtype=np.complex128)
         key = O.tobytes()
         if self._adj_cache is not None and self._adj_cache[0] == key:
             w = self._adj_cache[1]
@@ -446,7 +496,7 @@ class OperationSequence:
         res = res.reshape(u.shape[:-2])
         return res if u is arr else np.broadcast_to(res, batch).copy()
 
-    def apply(self, rho, validate: bool | str = True, out: np.ndarray | None = None) -> np.ndarray:
+    def apply(self, rho: ArrayLike, validate: bool | str = True, out: np.ndarray | None = None) -> np.ndarray:
         """Apply the sequence to a state or batch ``(..., 2**n, 2**n)``.
 
         Parameters
@@ -534,7 +584,7 @@ class OperationSequence:
         return _kernels.apply_whole(flat, out2, 0, B, *payload, check, atol, tol)
 
 
-def apply_kraus(rho, kraus, targets, validate: bool = True) -> np.ndarray:
+def apply_kraus(rho: ArrayLike, kraus: ArrayLike, targets: int | Sequence[int], validate: bool = True) -> np.ndarray:
     """Apply a Kraus channel ``rho -> sum_k K_k rho K_k^dag`` to the target qubits.
 
     Parameters
@@ -573,7 +623,7 @@ def apply_kraus(rho, kraus, targets, validate: bool = True) -> np.ndarray:
     return seq._apply_states(arr, mode, None, "apply_kraus")
 
 
-def apply_unitary(rho, U, targets, validate: bool = True) -> np.ndarray:
+def apply_unitary(rho: ArrayLike, U: ArrayLike, targets: int | Sequence[int], validate: bool = True) -> np.ndarray:
     """Apply ``rho -> U rho U^dag`` with an m-qubit unitary ``U`` on ``targets``.
 
     See :func:`apply_kraus` for shapes, the target-order convention and ``validate`` (which
@@ -609,7 +659,8 @@ def apply_unitary(rho, U, targets, validate: bool = True) -> np.ndarray:
     return seq._apply_states(arr, mode, None, "apply_unitary")
 
 
-def apply_superoperator(rho, S, targets, validate: bool = True) -> np.ndarray:
+def apply_superoperator(rho: ArrayLike, S: ArrayLike, targets: int | Sequence[int],
+                        validate: bool = True) -> np.ndarray:
     """Apply a superoperator ``S`` (shape ``(4**m, 4**m)``, row-major vec) on ``targets``.
 
     ``vec(rho_sub)[i * 2**m + j] = rho_sub[i, j]``; the map is applied as given (it is
@@ -641,7 +692,8 @@ def apply_superoperator(rho, S, targets, validate: bool = True) -> np.ndarray:
 
 def _checked_superoperator(S, n: int, targets, validate) -> tuple[np.ndarray, tuple[int, ...]]:
     """``S`` as complex128 ``(4**m, 4**m)`` with checked targets (and trace preservation)."""
-    S = np.ascontiguousarray(S, dtype=np.complex128)
+    S = np.ascontiguousarray(_numeric(as_array(S, "superoperator", "S", "apply_superoperator"), "S",
+                                      "apply_superoperator"), dtype=np.complex128)
     if S.ndim != 2 or S.shape[0] != S.shape[1] or S.shape[0] < 4:
         raise DimensionError(f"apply_superoperator(): S has shape {S.shape}; expected (4**m, 4**m)")
     d2 = S.shape[0]
@@ -672,7 +724,10 @@ def _cached_sequence(owner: str, n: int, op, targets, mode) -> "OperationSequenc
     integers are never cached (they go through the checks and their messages every time).
     """
     key = None
-    a = op if isinstance(op, np.ndarray) else np.asarray(op)
+    try:
+        a = op if isinstance(op, np.ndarray) else np.asarray(op)
+    except (TypeError, ValueError):  # ragged or exotic: the checks below write the message
+        a = _as_complex_array(op, {"apply_kraus": "kraus", "apply_unitary": "U"}.get(owner, "S"), owner)
     if isinstance(targets, (numbers.Integral, np.integer)) and not isinstance(targets, bool):
         targets = (int(targets),)
     if (a.dtype.kind in "biufc" and isinstance(targets, (tuple, list))
@@ -696,7 +751,7 @@ def _cached_sequence(owner: str, n: int, op, targets, mode) -> "OperationSequenc
     return seq
 
 
-def partial_trace(rho, keep, validate: bool = True) -> np.ndarray:
+def partial_trace(rho: ArrayLike, keep: int | Sequence[int], validate: bool = True) -> np.ndarray:
     """Reduce to the qubits in ``keep`` (their order in ``keep`` is the output order).
 
     Parameters
@@ -738,7 +793,7 @@ def partial_trace(rho, keep, validate: bool = True) -> np.ndarray:
     return out.reshape(batch + out.shape[-2:])
 
 
-def partial_transpose(rho, qubits, validate: bool = True) -> np.ndarray:
+def partial_transpose(rho: ArrayLike, qubits: int | Sequence[int], validate: bool = True) -> np.ndarray:
     """Transpose the given qubits' indices (the Peres partial transpose).
 
     Parameters
@@ -785,7 +840,7 @@ def partial_transpose(rho, qubits, validate: bool = True) -> np.ndarray:
     return np.ascontiguousarray(np.transpose(t, axes)).reshape(arr.shape)
 
 
-def permute_qubits(rho, order, validate: bool = True) -> np.ndarray:
+def permute_qubits(rho: ArrayLike, order: int | Sequence[int], validate: bool = True) -> np.ndarray:
     """Reorder qubits: output qubit i is input qubit ``order[i]``.
 
     Parameters

@@ -151,3 +151,53 @@ def test_large_register_row_threaded_path(n, m, seed):
         exp = apply_kraus_ref(rho[b], seq._steps[0][0], targets, n)
         exp = apply_kraus_ref(exp, seq._steps[1][0], [targets[0]], n)
         assert np.allclose(out[b], exp, atol=1e-10)
+
+
+def _catalogue_kraus(rng):
+    """A random sparse physical channel on one qubit, real or complex (unitary error)."""
+    import channels as ch
+
+    p = float(rng.uniform(0.0, 0.5))
+    makers = [lambda: ch.depolarizing(p), lambda: ch.amplitude_damping(p), lambda: ch.phase_flip(p),
+              lambda: ch.bit_flip(p), lambda: ch.generalized_amplitude_damping(p, 0.3),
+              lambda: ch.unitary_error(qc.gates.rx(p)), lambda: ch.unitary_error(qc.gates.rz(p)),
+              lambda: ch.pauli_channel(p / 3, p / 4, p / 5)]
+    return makers[int(rng.integers(len(makers)))]().kraus
+
+
+@given(seeds, st.integers(1, 4), st.sampled_from([1, 2, 16]), st.booleans())
+def test_two_qubit_sparse_and_dense_superoperator_paths_match_reference(seed, steps, batch, check):
+    """Two-qubit sequences of catalogue channels fold into a sparse superoperator run in ELL form
+    (<= 4 non-zeros per row, real or complex); a random Kraus set makes it dense. Both kernels
+    must equal the plain Kraus sum (compiled kernel = numpy reference), with or without checks."""
+    from qnet_core.ops import _ELL_MAX_WIDTH
+
+    rng = np.random.default_rng(seed)
+    ops = [(_catalogue_kraus(rng), [int(rng.integers(2))]) for _ in range(steps)]
+    if rng.random() < 0.25:
+        ops.append((qc.random_kraus(2, 2, rng), [1, 0]))
+    rhos = np.stack([qc.random_density_matrix(2, rng) for _ in range(batch)])
+    expected = rhos.copy()
+    for K, t in ops:
+        expected = np.stack([apply_kraus_ref(r, K, t, 2) for r in expected])
+    seq = qc.OperationSequence(2, ops)
+    s_re = seq._groups[0][1][0]
+    assert s_re.shape[1] in (2, _ELL_MAX_WIDTH, 16)
+    got = seq.apply(rhos, validate=check)
+    assert np.allclose(got, expected, atol=1e-12)
+    assert np.allclose(seq.apply(rhos[0], validate=check), expected[0], atol=1e-12)
+
+
+def test_two_qubit_ell_widths_cover_each_kernel_branch():
+    """Width 2 (catalogue channels), width 4 (a CNOT-conjugated dephasing) and dense (random)."""
+    import channels as ch
+
+    def width(ops):
+        return qc.OperationSequence(2, ops)._groups[0][1][0].shape[1]
+
+    assert width([(ch.depolarizing(0.1).kraus, [0]), (ch.amplitude_damping(0.2).kraus, [0]),
+                  (ch.phase_flip(0.1).kraus, [1])]) == 2
+    cnot = qc.gates.CNOT
+    four = [(ch.amplitude_damping(0.2).kraus, [0]), (cnot, [0, 1]), (ch.amplitude_damping(0.3).kraus, [1])]
+    assert width(four) in (2, 4)
+    assert width([(qc.random_kraus(2, 3, 7), [0, 1])]) == 16
