@@ -9,6 +9,8 @@
 * :mod:`~protocols.qkd.bounds`: the repeaterless PLOB and TGW bounds;
 * :mod:`~protocols.qkd.trusted_node`: chains of links joined by trusted relays;
   :mod:`~protocols.qkd.satellite`: satellite-to-ground downlinks;
+* :mod:`~protocols.qkd.conference`: conference keys of N parties over GHZ states (N-BB84),
+  compared with pairwise keys through a star centre;
 * :mod:`~protocols.qkd.keyrate`: key rate versus distance as a :class:`KeyRateCurve`
   (:mod:`~protocols.qkd.curve`), the table behind ``qnet keyrate``.
 
@@ -17,10 +19,12 @@ Every module states its model and its papers. The rates are closed forms on nump
 imported on its first run, not here.
 """
 
-from . import bb84, bbm92, bounds, curve, entanglement_qkd, finite_key, keyrate, satellite, system, trusted_node
+from . import (bb84, bbm92, bounds, conference, curve, entanglement_qkd, finite_key, keyrate, satellite, system,
+               trusted_node)
 from .bb84 import *  # noqa: F401,F403
 from .bbm92 import *  # noqa: F401,F403
 from .bounds import *  # noqa: F401,F403
+from .conference import *  # noqa: F401,F403
 from .curve import *  # noqa: F401,F403
 from .entanglement_qkd import *  # noqa: F401,F403
 from .finite_key import *  # noqa: F401,F403
@@ -30,4 +34,5 @@ from .system import *  # noqa: F401,F403
 from .trusted_node import *  # noqa: F401,F403
 
 __all__ = [*system.__all__, *bb84.__all__, *bbm92.__all__, *bounds.__all__, *finite_key.__all__, *curve.__all__,
-           *keyrate.__all__, *trusted_node.__all__, *satellite.__all__, *entanglement_qkd.__all__]
+           *keyrate.__all__, *trusted_node.__all__, *satellite.__all__, *entanglement_qkd.__all__,
+           *conference.__all__]
