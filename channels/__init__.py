@@ -11,6 +11,8 @@ physical parameters; :mod:`channels.fiber`, :mod:`channels.free_space` and
 0.803265
 """
 
+import logging
+
 from qnet_core.version import __version__  # noqa: F401
 
 from . import detectors, free_space
@@ -44,3 +46,6 @@ __all__ = [
     "process_fidelity", "average_gate_fidelity", "unitarity", "diamond_norm", "diamond_norm_bounds",
     "DiamondNormBounds",
 ]
+
+# Module loggers (logging.getLogger(__name__)) only; output is the application's choice.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

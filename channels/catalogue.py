@@ -18,6 +18,7 @@ import math
 import numbers
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from qnet_core.errors import ParameterError
 from qnet_core.gates import I2, X, Y, Z, rx, ry, rz
@@ -347,12 +348,12 @@ def thermal_excited_population(frequency_hz: float, temperature_k: float) -> flo
     T = check_nonnegative(temperature_k, "temperature_k", "thermal_excited_population")
     if T == 0.0:
         return 0.0
-    x = _PLANCK_J_S * f / (_BOLTZMANN_J_PER_K * T)
+    x = (_PLANCK_J_S / _BOLTZMANN_J_PER_K) * f / T  # no k_B T product: it underflows for a denormal T
     return float(1.0 / (1.0 + math.exp(x))) if x < 700 else 0.0
 
 
 # ---------------------------------------------------------------------- unitary errors
-def unitary_error(U) -> Channel:
+def unitary_error(U: ArrayLike) -> Channel:
     """Coherent error ``rho -> U rho U^dag`` for a unitary ``U`` of shape ``(2**m, 2**m)``.
 
     Raises :class:`qnet_core.errors.ChannelError` if ``U`` is not unitary.
@@ -513,7 +514,9 @@ def memory(t_s: float, t1_s: float = math.inf, t2_s: float | None = None) -> Cha
     0.606531
     """
     gamma, p_z = memory_parameters(t_s, t1_s, t2_s)
-    c = math.sqrt(1.0 - gamma)
+    # sqrt(1 - gamma) = exp(-t / (2 T1)), computed directly: 1 - gamma rounds to 0 once exp(-t/T1) < 1e-16,
+    # which would erase coherences of order exp(-t/T2) that are still far above rounding
+    c = math.exp(-0.5 * float(t_s) / float(t1_s)) if gamma > 0.0 else 1.0
     A0 = np.array([[1.0, 0.0], [0.0, c]], dtype=np.complex128)
     A1 = np.array([[0.0, math.sqrt(gamma)], [0.0, 0.0]], dtype=np.complex128)
     K = np.array([math.sqrt(1.0 - p_z) * A0, math.sqrt(p_z) * (Z @ A0), A1])

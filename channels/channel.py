@@ -24,20 +24,27 @@ Representations and conventions (``d = 2**m`` for an m-qubit channel):
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from qnet_core._args import count
 from qnet_core.errors import ChannelError, DimensionError, ParameterError
 from qnet_core.gates import PAULIS
-from qnet_core.ops import OperationSequence, kraus_to_superoperator
-from qnet_core.validation import as_kraus, as_states, check_targets, check_unitary, validate_mode
+from qnet_core.ops import OperationSequence, _kraus_to_superoperator
+from qnet_core.validation import as_array, as_kraus, as_states, check_targets, check_unitary, validate_mode
 
 __all__ = ["Channel", "pauli_basis"]
 
 #: Tolerance used when converting Choi / superoperator / PTM input to Kraus operators.
 _REP_ATOL = 1e-9
 _MAX_CACHED_SEQUENCES = 32
+
+
+#: Most qubits :func:`pauli_basis` (and so a Pauli transfer matrix) covers: the basis of m qubits
+#: holds ``16**m`` complex entries (16 MiB at m = 5, 256 MiB at m = 6).
+PAULI_MAX_QUBITS = 5
 
 
 def pauli_basis(num_qubits: int) -> np.ndarray:
@@ -49,7 +56,7 @@ def pauli_basis(num_qubits: int) -> np.ndarray:
     Parameters
     ----------
     num_qubits : int
-        Number of qubits m >= 1.
+        Number of qubits m, ``1 <= m <= PAULI_MAX_QUBITS`` (5).
 
     Returns
     -------
@@ -61,16 +68,14 @@ def pauli_basis(num_qubits: int) -> np.ndarray:
     >>> pauli_basis(2).shape
     (16, 4, 4)
     """
-    m = int(num_qubits)
-    if m < 1:
-        raise ParameterError(f"pauli_basis(): num_qubits={num_qubits!r} must be an integer >= 1")
-    out = []
-    for idx in itertools.product(range(4), repeat=m):
-        P = np.ones((1, 1), dtype=np.complex128)
-        for i in idx:
-            P = np.kron(P, PAULIS[i])
-        out.append(P)
-    return np.array(out)
+    m = count(num_qubits, "num_qubits", "pauli_basis", lo=1, hi=PAULI_MAX_QUBITS,
+              what="the Pauli basis of m qubits has 16**m entries")
+    P = np.asarray(PAULIS, dtype=np.complex128)
+    out = P
+    for _ in range(m - 1):  # kron of every string with every Pauli; the new qubit is the least significant
+        k, d = out.shape[0], out.shape[1]
+        out = (out[:, None, :, None, :, None] * P[None, :, None, :, None, :]).reshape(k * 4, d * 2, d * 2)
+    return np.ascontiguousarray(out)
 
 
 def _reshuffle(M: np.ndarray, d: int) -> np.ndarray:
@@ -79,7 +84,7 @@ def _reshuffle(M: np.ndarray, d: int) -> np.ndarray:
 
 
 def _dim_of_rep(M, name: str, owner: str) -> tuple[np.ndarray, int]:
-    arr = np.asarray(M)
+    arr = np.asarray(as_array(M, "superoperator" if name == "superop" else "operator", name, owner))
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise DimensionError(f"{owner}(): {name} must be a numeric array, got dtype {arr.dtype}")
     arr = np.ascontiguousarray(arr, dtype=np.complex128)
@@ -165,7 +170,7 @@ class Channel:
     __hash__ = None  # equality is up to tolerance
     __array_ufunc__ = None  # numpy operators (e.g. ``array @ channel``) defer to Channel and fail cleanly
 
-    def __init__(self, kraus, label: str = ""):
+    def __init__(self, kraus: ArrayLike, label: str = ""):
         K, m = as_kraus(kraus, owner="Channel")
         self._init(K, m, label)
 
@@ -196,7 +201,7 @@ class Channel:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_kraus(cls, kraus, label: str = "") -> "Channel":
+    def from_kraus(cls, kraus: ArrayLike, label: str = "") -> "Channel":
         """Channel from Kraus operators ``(k, 2**m, 2**m)`` (validated; same as ``Channel(kraus)``).
 
         Parameters
@@ -217,7 +222,7 @@ class Channel:
         return ch
 
     @classmethod
-    def from_unitary(cls, U, label: str = "") -> "Channel":
+    def from_unitary(cls, U: ArrayLike, label: str = "") -> "Channel":
         """The unitary channel ``rho -> U rho U^dag`` (U is checked to be unitary).
 
         Parameters
@@ -254,7 +259,7 @@ class Channel:
         return cls._trusted(np.eye(1 << int(num_qubits), dtype=np.complex128)[None], "identity")
 
     @classmethod
-    def from_choi(cls, choi, atol: float = _REP_ATOL, label: str = "") -> "Channel":
+    def from_choi(cls, choi: ArrayLike, atol: float = _REP_ATOL, label: str = "") -> "Channel":
         """Channel from its Choi matrix ``J = sum_ij E(|i><j|) (x) |i><j|`` (output factor first).
 
         Kraus operators come from the eigendecomposition ``J = sum_k l_k v_k v_k^dag`` as
@@ -287,7 +292,7 @@ class Channel:
         return cls._trusted(K, label)
 
     @classmethod
-    def from_superoperator(cls, superop, atol: float = _REP_ATOL, label: str = "") -> "Channel":
+    def from_superoperator(cls, superop: ArrayLike, atol: float = _REP_ATOL, label: str = "") -> "Channel":
         """Channel from its row-major superoperator ``S`` (``vec(E(rho)) = S vec(rho)``).
 
         Raises
@@ -314,7 +319,7 @@ class Channel:
         return cls._trusted(K, label)
 
     @classmethod
-    def from_ptm(cls, ptm, atol: float = _REP_ATOL, label: str = "") -> "Channel":
+    def from_ptm(cls, ptm: ArrayLike, atol: float = _REP_ATOL, label: str = "") -> "Channel":
         """Channel from its Pauli transfer matrix ``R_ij = Tr(P_i E(P_j)) / d``.
 
         Raises
@@ -367,7 +372,7 @@ class Channel:
         numpy.ndarray, complex128, shape (4**m, 4**m)
             The superoperator, a new array.
         """
-        return kraus_to_superoperator(self.kraus)
+        return _kraus_to_superoperator(np.asarray(self.kraus, dtype=np.complex128))
 
     def choi(self) -> np.ndarray:
         """Choi matrix ``J = sum_ij E(|i><j|) (x) |i><j|`` (output first, trace ``2**m``).
@@ -506,7 +511,8 @@ class Channel:
         return f"Channel(num_qubits={self.num_qubits}, num_kraus={self.num_kraus}{lab})"
 
     # ------------------------------------------------------------------ action
-    def apply(self, rho, targets=None, validate: bool | str = True, out: np.ndarray | None = None) -> np.ndarray:
+    def apply(self, rho: ArrayLike, targets: int | Sequence[int] | None = None, validate: bool | str = True,
+              out: np.ndarray | None = None) -> np.ndarray:
         """Apply the channel to ``targets`` of a state or batch ``(..., 2**n, 2**n)``.
 
         Parameters

@@ -23,6 +23,8 @@ def _check_nonneg_finite(name: str, value: float, owner: str) -> float:
         v = float(value)
     except (TypeError, ValueError):
         raise ParameterError(f"{owner}: {name}={value!r} is not a number") from None
+    except OverflowError:  # an int beyond the float range (10**400)
+        raise ParameterError(f"{owner}: {name}={value!r} must be a finite number >= 0") from None
     if not math.isfinite(v) or v < 0:
         raise ParameterError(f"{owner}: {name}={value!r} must be a finite number >= 0")
     return v

@@ -94,6 +94,9 @@ from .loss import HeraldedChannel, dual_rail_erasure, single_rail_loss
 
 __all__ = [
     "EARTH_RADIUS_KM",
+    "MAX_ALTITUDE_KM",
+    "MAX_DISTANCE_KM",
+    "MIN_ELEVATION_DEG",
     "AIR_MASS_MODELS",
     "LINK_DIRECTIONS",
     "DOWNLINK_PRESETS",
@@ -110,6 +113,15 @@ __all__ = [
 
 #: Mean Earth radius in km (spherical-Earth geometry).
 EARTH_RADIUS_KM = 6371.0
+#: Largest orbit altitude accepted, km (beyond the Moon's 3.8e5 km; keeps the geometry in float range).
+MAX_ALTITUDE_KM = 1e6
+#: Largest link length accepted by :class:`FreeSpaceLink`, km (about 7 astronomical units).
+MAX_DISTANCE_KM = 1e9
+#: Smallest elevation of the plane-parallel air mass ``1/sin(e)``, degrees: it is then at most 5.7e4
+#: (it diverges at the horizon; the Kasten-Young air mass is finite there, 38).
+MIN_ELEVATION_DEG = 1e-3
+#: Range of the aperture diameters and the Fried parameter of :class:`FreeSpaceLink`, m.
+LENGTH_RANGE_M = (1e-6, 1e3)
 #: Air-mass formulas offered by :func:`air_mass` and ``FreeSpaceLink(air_mass_model=...)``.
 AIR_MASS_MODELS = ("plane-parallel", "kasten-young")
 #: Directions of a slant link; they place the turbulent layer (near the receiver or the transmitter).
@@ -160,14 +172,29 @@ def _check_choice(value, choices, name: str, owner: str):
     return value
 
 
-def _check_elevation(elevation_deg, owner: str, allow_zero: bool) -> float:
+def _check_elevation(elevation_deg, owner: str, allow_zero: bool, model: str | None = None) -> float:
+    """Elevation in [0, 90] or (0, 90] degrees; with ``model="plane-parallel"`` at least MIN_ELEVATION_DEG."""
     e = check_nonnegative(elevation_deg, "elevation_deg", owner)
     if e > 90.0 or (e == 0.0 and not allow_zero):
         allowed = "[0, 90]" if allow_zero else "(0, 90]"
         raise ParameterError(
             f"{owner}(): elevation_deg={elevation_deg!r} is not allowed; it must lie in {allowed} degrees"
         )
+    if model == "plane-parallel" and e < MIN_ELEVATION_DEG:
+        raise ParameterError(
+            f"{owner}(): elevation_deg={elevation_deg!r} is below {MIN_ELEVATION_DEG:g} degrees, where the "
+            "plane-parallel air mass 1/sin(e) diverges; use air_mass_model='kasten-young' near the horizon"
+        )
     return e
+
+
+def _check_length(value, name: str, owner: str, hi: float, lo: float = 0.0, unit: str = "km") -> float:
+    """A length in ``(0, hi]`` (``lo == 0``) or ``[lo, hi]``; the bounds keep every formula in float range."""
+    x = check_positive(value, name, owner)
+    if x > hi or x < lo:
+        rng = f"(0, {hi:g}]" if lo == 0.0 else f"[{lo:g}, {hi:g}]"
+        raise ParameterError(f"{owner}(): {name}={value!r} is not allowed; it must lie in {rng} {unit}")
+    return x
 
 
 def _air_mass(elevation_deg: float, model: str) -> float:
@@ -183,7 +210,8 @@ def air_mass(elevation_deg: float, model: Literal["plane-parallel", "kasten-youn
     Parameters
     ----------
     elevation_deg : float
-        Elevation above the horizon in degrees, in (0, 90].
+        Elevation above the horizon in degrees, in (0, 90]; at least ``MIN_ELEVATION_DEG``
+        (1e-3) for ``"plane-parallel"``.
     model : {"plane-parallel", "kasten-young"}
         ``1 / sin(e)`` (flat atmosphere; diverges at the horizon), or the fit of Kasten & Young,
         Appl. Opt. 28, 4735 (1989), ``1 / (sin e + 0.50572 (e + 6.07995)**-1.6364)`` with e in
@@ -201,8 +229,8 @@ def air_mass(elevation_deg: float, model: Literal["plane-parallel", "kasten-youn
     >>> round(air_mass(10.0, "kasten-young"), 2)
     5.59
     """
-    e = _check_elevation(elevation_deg, "air_mass", allow_zero=False)
-    return _air_mass(e, _check_choice(model, AIR_MASS_MODELS, "model", "air_mass"))
+    model = _check_choice(model, AIR_MASS_MODELS, "model", "air_mass")
+    return _air_mass(_check_elevation(elevation_deg, "air_mass", allow_zero=False, model=model), model)
 
 
 def slant_range_km(altitude_km: float, elevation_deg: float) -> float:
@@ -213,7 +241,7 @@ def slant_range_km(altitude_km: float, elevation_deg: float) -> float:
     Parameters
     ----------
     altitude_km : float
-        Orbit altitude h above the surface, km (> 0).
+        Orbit altitude h above the surface, km, in ``(0, MAX_ALTITUDE_KM]`` (1e6 km).
     elevation_deg : float
         Elevation angle e above the horizon in degrees, in [0, 90].
 
@@ -227,7 +255,7 @@ def slant_range_km(altitude_km: float, elevation_deg: float) -> float:
     >>> slant_range_km(500.0, 90.0)
     500.0
     """
-    h = check_positive(altitude_km, "altitude_km", "slant_range_km")
+    h = _check_length(altitude_km, "altitude_km", "slant_range_km", MAX_ALTITUDE_KM)
     e = math.radians(_check_elevation(elevation_deg, "slant_range_km", allow_zero=True))
     R = EARTH_RADIUS_KM
     if e == math.pi / 2:
@@ -245,7 +273,7 @@ def elevation_and_range(altitude_km: float, ground_distance_km: float) -> tuple[
     Parameters
     ----------
     altitude_km : float
-        Orbit altitude h above the surface, km (> 0).
+        Orbit altitude h above the surface, km, in ``(0, MAX_ALTITUDE_KM]`` (1e6 km).
     ground_distance_km : float
         Great-circle distance s from the station to the sub-satellite point, km, in
         ``[0, pi R]``.
@@ -262,7 +290,7 @@ def elevation_and_range(altitude_km: float, ground_distance_km: float) -> tuple[
     >>> elevation_and_range(500.0, 0.0)
     (90.0, 500.0)
     """
-    h = check_positive(altitude_km, "altitude_km", "elevation_and_range")
+    h = _check_length(altitude_km, "altitude_km", "elevation_and_range", MAX_ALTITUDE_KM)
     s = check_nonnegative(ground_distance_km, "ground_distance_km", "elevation_and_range")
     R = EARTH_RADIUS_KM
     phi = s / R
@@ -328,28 +356,29 @@ class FreeSpaceLink:
     Parameters
     ----------
     distance_km : float
-        Propagation distance L in km (> 0).
+        Propagation distance L in km, in ``(0, MAX_DISTANCE_KM]`` (1e9 km).
     wavelength_m : float, default 810e-9
         Wavelength lambda in m (> 0); 810 nm is the Micius entangled-photon wavelength.
     tx_aperture_m : float, default 0.3
-        Transmitter aperture diameter in m (> 0); the beam waist is ``w0 = tx_aperture_m / 2``.
+        Transmitter aperture diameter in m, in [1e-6, 1e3]; the beam waist is ``w0 = tx_aperture_m / 2``.
     rx_aperture_m : float, default 1.0
-        Receiver aperture diameter in m (> 0).
+        Receiver aperture diameter in m, in [1e-6, 1e3].
     pointing_error_rad : float, default 0
         Static pointing offset in rad (>= 0).
     zenith_transmittance : float, default 1.0
         Atmospheric transmittance at zenith, in [0, 1] (1 = no atmosphere).
     elevation_deg : float, default 90
-        Elevation of the path in degrees, in (0, 90]; sets the air mass.
+        Elevation of the path in degrees, in (0, 90] (at least ``MIN_ELEVATION_DEG`` = 1e-3 with the
+        plane-parallel air mass); sets the air mass.
     extra_loss_db : float, default 0
         Additional fixed loss in dB (>= 0).
     beam_divergence_rad : float or None, default None
-        Far-field 1/e**2 half-angle divergence in rad (> 0) overriding the diffraction limit
+        Far-field 1/e**2 half-angle divergence in rad, in (0, pi], overriding the diffraction limit
         ``lambda / (pi w0)``, e.g. a measured value.
     pointing_jitter_rad : float, default 0
         RMS random pointing error per axis in rad (>= 0), Gaussian.
     fried_parameter_500nm_m : float or None, default None
-        Zenith Fried parameter r0 at 500 nm in m (> 0; e.g. 0.05 for 2-arcsecond seeing);
+        Zenith Fried parameter r0 at 500 nm in m, in [1e-6, 1e3] (e.g. 0.05 for 2-arcsecond seeing);
         ``None`` switches the turbulent beam spread off.
     direction : {"downlink", "uplink"}, default "downlink"
         Whether the turbulent layer lies near the receiver (downlink) or the transmitter (uplink).
@@ -385,19 +414,23 @@ class FreeSpaceLink:
     def __post_init__(self):
         o = "FreeSpaceLink"
         s = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
-        s("distance_km", check_positive(self.distance_km, "distance_km", o))
+        s("distance_km", _check_length(self.distance_km, "distance_km", o, MAX_DISTANCE_KM))
         s("wavelength_m", check_positive(self.wavelength_m, "wavelength_m", o))
-        s("tx_aperture_m", check_positive(self.tx_aperture_m, "tx_aperture_m", o))
-        s("rx_aperture_m", check_positive(self.rx_aperture_m, "rx_aperture_m", o))
+        lo_m, hi_m = LENGTH_RANGE_M
+        s("tx_aperture_m", _check_length(self.tx_aperture_m, "tx_aperture_m", o, hi_m, lo_m, "m"))
+        s("rx_aperture_m", _check_length(self.rx_aperture_m, "rx_aperture_m", o, hi_m, lo_m, "m"))
         s("pointing_error_rad", check_nonnegative(self.pointing_error_rad, "pointing_error_rad", o))
         s("zenith_transmittance", check_probability(self.zenith_transmittance, "zenith_transmittance", o))
-        s("elevation_deg", _check_elevation(self.elevation_deg, o, allow_zero=False))
+        model = _check_choice(self.air_mass_model, AIR_MASS_MODELS, "air_mass_model", o)
+        s("elevation_deg", _check_elevation(self.elevation_deg, o, allow_zero=False, model=model))
         s("extra_loss_db", check_nonnegative(self.extra_loss_db, "extra_loss_db", o))
         if self.beam_divergence_rad is not None:
-            s("beam_divergence_rad", check_positive(self.beam_divergence_rad, "beam_divergence_rad", o))
+            s("beam_divergence_rad", _check_length(self.beam_divergence_rad, "beam_divergence_rad", o, math.pi,
+                                                   unit="rad"))
         s("pointing_jitter_rad", check_nonnegative(self.pointing_jitter_rad, "pointing_jitter_rad", o))
         if self.fried_parameter_500nm_m is not None:
-            s("fried_parameter_500nm_m", check_positive(self.fried_parameter_500nm_m, "fried_parameter_500nm_m", o))
+            s("fried_parameter_500nm_m", _check_length(self.fried_parameter_500nm_m, "fried_parameter_500nm_m", o,
+                                                       LENGTH_RANGE_M[1], LENGTH_RANGE_M[0], "m"))
         _check_choice(self.direction, LINK_DIRECTIONS, "direction", o)
         _check_choice(self.air_mass_model, AIR_MASS_MODELS, "air_mass_model", o)
         eff = check_probability(self.receiver_efficiency, "receiver_efficiency", o)
@@ -580,9 +613,10 @@ def satellite_downlink(altitude_km: float = 500.0, elevation_deg: float = 90.0, 
     Parameters
     ----------
     altitude_km : float, default 500
-        Orbit altitude in km (> 0); Micius flies at about 500 km.
+        Orbit altitude in km, in ``(0, MAX_ALTITUDE_KM]`` (1e6 km); Micius flies at about 500 km.
     elevation_deg : float, default 90
-        Elevation of the satellite in degrees, in (0, 90].
+        Elevation of the satellite in degrees, in (0, 90] (at least ``MIN_ELEVATION_DEG`` = 1e-3
+        with the plane-parallel air mass).
     preset : str, default "micius-qkd-2017"
         A key of :data:`DOWNLINK_PRESETS`: ``"micius-qkd-2017"`` (Liao et al., Nature 549, 43
         (2017), Xinglong), ``"micius-entanglement-2017-delingha"``,
@@ -616,8 +650,9 @@ def satellite_downlink(altitude_km: float = 500.0, elevation_deg: float = 90.0, 
     >>> round(satellite_downlink(500.0, 30.0, preset="diffraction-only").loss_db, 1)
     7.4
     """
+    h = _check_length(altitude_km, "altitude_km", "satellite_downlink", MAX_ALTITUDE_KM)
     e = _check_elevation(elevation_deg, "satellite_downlink", allow_zero=False)
-    d = slant_range_km(altitude_km, e)
+    d = slant_range_km(h, e)
     return _downlink(d, e, preset, link_params, "satellite_downlink")
 
 
@@ -713,7 +748,7 @@ def two_station_geometry(altitude_km: float, ground_separation_km: float,
     Parameters
     ----------
     altitude_km : float
-        Orbit altitude in km (> 0).
+        Orbit altitude in km, in ``(0, MAX_ALTITUDE_KM]`` (1e6 km).
     ground_separation_km : float
         Great-circle distance between the stations in km (>= 0).
     satellite_ground_distance_a_km : float, optional
@@ -731,7 +766,7 @@ def two_station_geometry(altitude_km: float, ground_separation_km: float,
     >>> round(g.elevation_a_deg, 1), round(g.total_range_km)
     (36.0, 1597)
     """
-    h = check_positive(altitude_km, "altitude_km", "two_station_geometry")
+    h = _check_length(altitude_km, "altitude_km", "two_station_geometry", MAX_ALTITUDE_KM)
     s = check_nonnegative(ground_separation_km, "ground_separation_km", "two_station_geometry")
     if satellite_ground_distance_a_km is None:
         x = 0.5 * s

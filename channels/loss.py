@@ -45,6 +45,12 @@ class HeraldedChannel:
     success_probability: float
     channel: Channel
 
+    def __post_init__(self):
+        object.__setattr__(self, "success_probability",
+                           check_probability(self.success_probability, "success_probability", "HeraldedChannel"))
+        if not isinstance(self.channel, Channel):
+            raise ParameterError(f"HeraldedChannel(): channel={self.channel!r} must be a Channel")
+
     def to_dict(self) -> dict:
         """JSON-friendly summary (the channel as its label and Kraus count).
 

@@ -37,6 +37,7 @@ from functools import lru_cache
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from qnet_core._jit import jit
 from qnet_core.errors import ChannelError, DimensionError, ParameterError
@@ -122,7 +123,7 @@ def _process_fidelity_unitary(ch: Channel, U: np.ndarray | None) -> float:
     return float(np.clip(np.sum(np.abs(tr) ** 2) / d**2, 0.0, 1.0))
 
 
-def process_fidelity(channel, target=None) -> float:
+def process_fidelity(channel: Channel | ArrayLike, target: Channel | ArrayLike | None = None) -> float:
     """Process (entanglement) fidelity of a channel to a target channel, in [0, 1].
 
     Parameters
@@ -181,7 +182,7 @@ def _process_fidelity(ch: Channel, tg: Channel) -> float:
     return float(_state_fidelity(ch.choi() / d, tg.choi() / d, validate=False))
 
 
-def average_gate_fidelity(channel, target=None) -> float:
+def average_gate_fidelity(channel: Channel | ArrayLike, target: Channel | ArrayLike | None = None) -> float:
     """Average gate fidelity ``integral dpsi <psi|U^dag E(psi) U|psi>`` to a unitary target.
 
     Parameters
@@ -225,7 +226,7 @@ def average_gate_fidelity(channel, target=None) -> float:
     return (d * _process_fidelity_unitary(ch, U) + 1.0) / (d + 1.0)
 
 
-def unitarity(channel) -> float:
+def unitarity(channel: Channel | ArrayLike) -> float:
     """Unitarity ``u = tr(R_u^T R_u) / (d**2 - 1)`` of a channel, in [0, 1].
 
     Parameters
@@ -329,8 +330,9 @@ def _pauli_probabilities(ch: Channel) -> np.ndarray | None:
     return np.real(np.einsum("ai,ij,aj->a", P.conj(), J, P)) / d**2
 
 
-def diamond_norm_bounds(channel_a, channel_b=None, *, rep: Literal["kraus", "choi"] = "kraus",
-                        method: Literal["auto", "sdp"] = "auto", tol: float = 1e-8) -> DiamondNormBounds:
+def diamond_norm_bounds(channel_a: Channel | ArrayLike, channel_b: Channel | ArrayLike | None = None, *,
+                        rep: Literal["kraus", "choi"] = "kraus", method: Literal["auto", "sdp"] = "auto",
+                        tol: float = 1e-8) -> DiamondNormBounds:
     """Certified lower and upper bounds on ``||channel_a - channel_b||_diamond``.
 
     Conventions are those of :func:`diamond_norm`, which returns the midpoint of these bounds.
@@ -424,8 +426,9 @@ def _diamond_bounds(channel_a, channel_b, rep, method, tol, owner) -> DiamondNor
     return DiamondNormBounds(lo * scale, hi * scale, "sdp")
 
 
-def diamond_norm(channel_a, channel_b=None, *, rep: Literal["kraus", "choi"] = "kraus",
-                 method: Literal["auto", "sdp"] = "auto", tol: float = 1e-8) -> float:
+def diamond_norm(channel_a: Channel | ArrayLike, channel_b: Channel | ArrayLike | None = None, *,
+                 rep: Literal["kraus", "choi"] = "kraus", method: Literal["auto", "sdp"] = "auto",
+                 tol: float = 1e-8) -> float:
     """Diamond norm ``||channel_a - channel_b||_diamond`` (of ``channel_a`` alone if no b).
 
     Parameters

@@ -10,6 +10,8 @@ contract only their target qubits in numba-compiled kernels.
 0.95
 """
 
+import logging
+
 from . import gates
 from .bell_diagonal import (BellDiagonal, bd_depolarize, bd_fidelity, bd_pauli_channel, bd_swap,
                             from_bell_diagonal, to_bell_diagonal, twirl, twirl_dense)
@@ -18,8 +20,11 @@ from .errors import (ChannelError, DimensionError, ParameterError, QnetError, Qu
 from .measurement import Measurement, bell_measure, measure, sample_measurement
 from .metrics import (bell_coefficients, binary_entropy, concurrence, entropy, fidelity, fidelity_pure,
                       log_negativity, negativity, purity, trace_distance)
+from .multipartite import (depolarized_ghz, ghz_fidelity, ghz_ket, ghz_stabilizers, ghz_state, graph_ket,
+                           graph_stabilizers, graph_state, pauli_operator)
 from .ops import (OperationSequence, apply_kraus, apply_superoperator, apply_unitary, kraus_to_superoperator,
                   num_qubits, partial_trace, partial_transpose, permute_qubits)
+from .qutip_bridge import MissingDependencyError, from_qobj, to_qobj
 from .random import as_generator, spawn_seeds
 from .states import (BELL_KETS, BELL_NAMES, basis_ket, basis_state, bell_diagonal, bell_ket, bell_state,
                      fidelity_from_werner_parameter, ket_to_dm, maximally_mixed, random_density_matrix,
@@ -44,7 +49,16 @@ __all__ = [
     # Bell-diagonal states (the bd_* helpers are deprecated aliases)
     "BellDiagonal", "to_bell_diagonal", "from_bell_diagonal", "twirl", "twirl_dense", "bd_swap", "bd_pauli_channel",
     "bd_depolarize", "bd_fidelity",
+    # multipartite states
+    "ghz_ket", "ghz_state", "depolarized_ghz", "ghz_fidelity", "ghz_stabilizers", "graph_ket", "graph_state",
+    "graph_stabilizers", "pauli_operator",
     # errors and randomness
     "QnetError", "StateError", "DimensionError", "QubitIndexError", "ParameterError", "ChannelError",
     "ScenarioError", "as_generator", "spawn_seeds",
+    # QuTiP bridge (QuTiP is an optional extra)
+    "to_qobj", "from_qobj", "MissingDependencyError",
 ]
+
+# A library logs through module loggers (logging.getLogger(__name__)) and leaves output to the
+# application: without this handler, Python would print warnings of ours to stderr.
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -21,8 +21,10 @@ import reprlib
 import warnings
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _pair
+from ._args import numbers_only, real
 from .errors import DimensionError, ParameterError, StateError
 from .metrics import bell_coefficients
 from .states import BELL_KETS, bell_diagonal
@@ -47,6 +49,7 @@ _XOR = np.array([[i ^ j for j in range(4)] for i in range(4)])
 
 
 def _coeffs(c, name="coeffs", owner="bell_diagonal") -> np.ndarray:
+    numbers_only(c, name, owner, "an array of real Bell coefficients, shape (..., 4)")
     try:
         arr = np.asarray(c)
         if arr.dtype.kind not in "iuf":  # bools, strings and objects are not coefficients
@@ -66,7 +69,7 @@ def _coeffs(c, name="coeffs", owner="bell_diagonal") -> np.ndarray:
     return arr
 
 
-def from_bell_diagonal(coeffs) -> np.ndarray:
+def from_bell_diagonal(coeffs: ArrayLike) -> np.ndarray:
     """Dense ``(..., 4, 4)`` state from Bell coefficients ``(..., 4)`` (alias of ``bell_diagonal``).
 
     Parameters
@@ -83,10 +86,10 @@ def from_bell_diagonal(coeffs) -> np.ndarray:
     >>> from_bell_diagonal([0.5, 0.5, 0, 0]).real.round(3).diagonal().tolist()
     [0.5, 0.0, 0.0, 0.5]
     """
-    return bell_diagonal(coeffs)
+    return bell_diagonal(_coeffs(coeffs, "coeffs", "from_bell_diagonal"), validate=False)
 
 
-def to_bell_diagonal(rho, atol: float = 1e-9, validate: bool = True) -> np.ndarray:
+def to_bell_diagonal(rho: ArrayLike, atol: float = 1e-9, validate: bool = True) -> np.ndarray:
     """Exact Bell coefficients of a Bell-diagonal two-qubit state.
 
     Parameters
@@ -114,6 +117,7 @@ def to_bell_diagonal(rho, atol: float = 1e-9, validate: bool = True) -> np.ndarr
         If ``rho`` has off-diagonal elements in the Bell basis larger than ``atol``
         (use :func:`twirl` to project an arbitrary state).
     """
+    atol = real(atol, "atol", "to_bell_diagonal", lo=0.0, what="a tolerance")
     return _exact_coefficients(rho, atol, validate, "to_bell_diagonal", "twirl()")
 
 
@@ -138,7 +142,7 @@ def _exact_coefficients(rho, atol: float, validate: bool, owner: str, hint: str)
     return np.clip(np.real(np.einsum("...kk->...k", M)), 0.0, 1.0)
 
 
-def twirl(rho, validate: bool = True) -> np.ndarray:
+def twirl(rho: ArrayLike, validate: bool = True) -> np.ndarray:
     """Bell coefficients of the bilateral Pauli twirl of any two-qubit state.
 
     The twirl ``(1/4) sum_P (P (x) P*) rho (P (x) P*)^dag`` keeps the Bell-basis diagonal
@@ -164,7 +168,7 @@ def twirl(rho, validate: bool = True) -> np.ndarray:
     return bell_coefficients(rho, validate=validate)
 
 
-def twirl_dense(rho, validate: bool = True) -> np.ndarray:
+def twirl_dense(rho: ArrayLike, validate: bool = True) -> np.ndarray:
     """Dense ``(..., 4, 4)`` Bell-diagonal twirl of a two-qubit state.
 
     Parameters
@@ -207,7 +211,7 @@ def _pauli_to_bell(p: np.ndarray) -> np.ndarray:
     return pb
 
 
-def bd_swap(c1, c2, validate: bool = True) -> np.ndarray:
+def bd_swap(c1: ArrayLike, c2: ArrayLike, validate: bool = True) -> np.ndarray:
     """Deprecated: use ``protocols.entanglement_swap(BellDiagonal(c1), BellDiagonal(c2)).state``.
 
     Bell coefficients ``c[k] = sum_{i XOR j = k} c1[i] c2[j]`` after an ideal swap with Pauli
@@ -236,7 +240,7 @@ def bd_swap(c1, c2, validate: bool = True) -> np.ndarray:
     return _xor_convolve(a, b)
 
 
-def bd_pauli_channel(coeffs, pauli_probs, validate: bool = True) -> np.ndarray:
+def bd_pauli_channel(coeffs: ArrayLike, pauli_probs: ArrayLike, validate: bool = True) -> np.ndarray:
     """Deprecated: use ``BellDiagonal(coeffs).pauli_channel(pauli_probs).coefficients``.
 
     A Pauli channel with probabilities of (I, X, Y, Z) on one half of a Bell-diagonal pair.
@@ -267,7 +271,7 @@ def bd_pauli_channel(coeffs, pauli_probs, validate: bool = True) -> np.ndarray:
     return _xor_convolve(c, _pauli_to_bell(p))
 
 
-def bd_depolarize(coeffs, p: float, validate: bool = True) -> np.ndarray:
+def bd_depolarize(coeffs: ArrayLike, p: float, validate: bool = True) -> np.ndarray:
     """Deprecated: use ``BellDiagonal(coeffs).depolarize(p).coefficients``.
 
     Two-qubit depolarizing ``rho -> (1 - p) rho + p I/4`` on Bell coefficients. Warns; goes
@@ -303,7 +307,7 @@ def _depolarize(c: np.ndarray, p: np.ndarray) -> np.ndarray:
     return (1.0 - p)[..., None] * c + p[..., None] / 4.0 if p.ndim else (1.0 - p) * c + p / 4.0
 
 
-def bd_fidelity(coeffs):
+def bd_fidelity(coeffs: ArrayLike) -> float | np.ndarray:
     """Deprecated: use ``BellDiagonal(coeffs).fidelity``. The first Bell coefficient (fidelity to |phi+>).
 
     Warns; goes away in the next release.
@@ -335,6 +339,7 @@ _OWNER = "BellDiagonal"
 
 def _checked_coefficients(c, name: str, owner: str) -> np.ndarray:
     """Read-only float64 copy of Bell coefficients ``(..., 4)``: finite, >= -1e-12, summing to 1 within 1e-9."""
+    numbers_only(c, name, owner, "an array of real Bell coefficients, shape (..., 4)", complex_ok=True)
     try:
         raw = np.asarray(c)
         if np.iscomplexobj(raw):
@@ -418,7 +423,7 @@ class BellDiagonal:
 
     __slots__ = ("coefficients",)
 
-    def __init__(self, coefficients):
+    def __init__(self, coefficients: ArrayLike):
         object.__setattr__(self, "coefficients", _checked_coefficients(coefficients, "coefficients", _OWNER))
 
     @classmethod
@@ -441,7 +446,7 @@ class BellDiagonal:
 
     # ------------------------------------------------------------------ construction
     @classmethod
-    def from_dense(cls, rho, atol: float = 1e-9) -> "BellDiagonal":
+    def from_dense(cls, rho: ArrayLike, atol: float = 1e-9) -> "BellDiagonal":
         """Exact Bell coefficients of Bell-diagonal density matrices ``(..., 4, 4)``.
 
         Raises
@@ -471,7 +476,7 @@ class BellDiagonal:
         return cls._trusted(_exact_coefficients(rho, atol, True, f"{_OWNER}.from_dense", f"{_OWNER}.twirl()"))
 
     @classmethod
-    def twirl(cls, rho) -> "BellDiagonal":
+    def twirl(cls, rho: ArrayLike) -> "BellDiagonal":
         """Bell-diagonal part of any two-qubit state(s) ``(..., 4, 4)``: its bilateral Pauli twirl.
 
         The coefficients are ``<B_k| rho |B_k>``; the twirl keeps every Bell-state fidelity.
@@ -496,7 +501,7 @@ class BellDiagonal:
         return cls._trusted(bell_coefficients(a, validate=False))
 
     @classmethod
-    def werner(cls, fidelity) -> "BellDiagonal":
+    def werner(cls, fidelity: ArrayLike) -> "BellDiagonal":
         """Werner state(s) ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` of fidelity ``F`` in [0, 1] (float or array).
 
         Parameters
@@ -535,13 +540,13 @@ class BellDiagonal:
         return self.coefficients.shape[:-1]
 
     @property
-    def fidelity(self):
+    def fidelity(self) -> float | np.ndarray:
         """Fidelity to ``|phi+>``: the first coefficient (float, or array of shape ``shape``)."""
         f = self.coefficients[..., 0]
         return float(f) if f.ndim == 0 else f
 
     @property
-    def werner_parameter(self):
+    def werner_parameter(self) -> float | np.ndarray:
         """``w = (4F - 1)/3``, the weight of ``|phi+>`` in ``w |phi+><phi+| + (1 - w) I/4`` for Werner states."""
         w = (4.0 * self.coefficients[..., 0] - 1.0) / 3.0
         return float(w) if w.ndim == 0 else w
@@ -562,7 +567,7 @@ class BellDiagonal:
         return bell_diagonal(self.coefficients, validate=False)
 
     # ------------------------------------------------------------------ local noise
-    def pauli_channel(self, pauli_probs) -> "BellDiagonal":
+    def pauli_channel(self, pauli_probs: ArrayLike) -> "BellDiagonal":
         """The state after a Pauli channel on one of its qubits.
 
         Parameters
@@ -586,7 +591,7 @@ class BellDiagonal:
         p = _checked_coefficients(pauli_probs, "pauli_probs", f"{_OWNER}.pauli_channel")
         return BellDiagonal._trusted(_xor_convolve(self.coefficients, _pauli_to_bell(p)))
 
-    def depolarize(self, p) -> "BellDiagonal":
+    def depolarize(self, p: ArrayLike) -> "BellDiagonal":
         """Two-qubit depolarizing ``rho -> (1 - p) rho + p I/4``.
 
         Parameters

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._args import real
+
 __all__ = ["I2", "X", "Y", "Z", "H", "S", "SDG", "T", "CNOT", "CZ", "SWAP", "PAULIS", "rx", "ry", "rz"]
 
 
@@ -45,6 +47,7 @@ def rx(theta: float) -> np.ndarray:
     numpy.ndarray, complex128, shape (2, 2)
         The unitary rotation about X.
     """
+    theta = real(theta, "theta", "rx")
     c, s = np.cos(theta / 2), np.sin(theta / 2)
     return np.array([[c, -1j * s], [-1j * s, c]], dtype=np.complex128)
 
@@ -62,6 +65,7 @@ def ry(theta: float) -> np.ndarray:
     numpy.ndarray, complex128, shape (2, 2)
         The unitary rotation about Y.
     """
+    theta = real(theta, "theta", "ry")
     c, s = np.cos(theta / 2), np.sin(theta / 2)
     return np.array([[c, -s], [s, c]], dtype=np.complex128)
 
@@ -79,4 +83,5 @@ def rz(theta: float) -> np.ndarray:
     numpy.ndarray, complex128, shape (2, 2)
         The unitary rotation about Z.
     """
+    theta = real(theta, "theta", "rz")
     return np.array([[np.exp(-0.5j * theta), 0], [0, np.exp(0.5j * theta)]], dtype=np.complex128)

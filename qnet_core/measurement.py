@@ -12,15 +12,17 @@ eigenstate (|0>, |+>, |+i>). For the Bell basis the outcome index is the Bell in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _kernels
 from .errors import ParameterError, QubitIndexError
 from .gates import CNOT, H, I2, SDG
 from .ops import OperationSequence, _flatten_batch, _index_maps
-from .random import as_generator
+from .random import SeedLike, as_generator
 from .states import BELL_NAMES
 from .validation import as_density_matrix, check_targets
 
@@ -57,7 +59,14 @@ class Measurement:
     basis: str
     labels: tuple
 
-    def sample(self, seed=None) -> tuple[np.ndarray, np.ndarray]:
+    def __repr__(self) -> str:  # short: arrays by shape and dtype, probabilities of a single small measurement
+        p = self.probabilities
+        probs = (repr([float(f"{x:.6g}") for x in p.tolist()]) if p.ndim == 1 and p.size <= 8
+                 else f"<{p.shape} {p.dtype}>")
+        return (f"Measurement(qubits={self.qubits!r}, basis={self.basis!r}, probabilities={probs}, "
+                f"states=<{self.states.shape} {self.states.dtype}>)")
+
+    def sample(self, seed: SeedLike = None) -> tuple[np.ndarray, np.ndarray]:
         """Draw one outcome per batch element; return ``(outcomes, states)``.
 
         Parameters
@@ -152,8 +161,8 @@ def _finish(arr, n, qubits, rotation_steps, keep_measured, normalize, labels, ba
     )
 
 
-def measure(rho, qubits, basis: str = "Z", keep_measured: bool = False, normalize: bool = True,
-            validate: bool = True) -> Measurement:
+def measure(rho: ArrayLike, qubits: int | Sequence[int], basis: str = "Z", keep_measured: bool = False,
+            normalize: bool = True, validate: bool = True) -> Measurement:
     """Projective measurement of ``qubits`` in the Z, X or Y basis (one letter per qubit allowed).
 
     Parameters
@@ -190,8 +199,8 @@ def measure(rho, qubits, basis: str = "Z", keep_measured: bool = False, normaliz
     return _finish(arr, n, qs, steps, keep_measured, normalize, labels, b)
 
 
-def bell_measure(rho, qubits=(0, 1), keep_measured: bool = False, normalize: bool = True,
-                 validate: bool = True) -> Measurement:
+def bell_measure(rho: ArrayLike, qubits: int | Sequence[int] = (0, 1), keep_measured: bool = False,
+                 normalize: bool = True, validate: bool = True) -> Measurement:
     """Bell-state measurement of two qubits; outcomes in ``BELL_NAMES`` order.
 
     Implemented as CNOT(qubits[0] -> qubits[1]), H(qubits[0]) and a Z measurement,
@@ -230,7 +239,8 @@ def bell_measure(rho, qubits=(0, 1), keep_measured: bool = False, normalize: boo
     return _finish(arr, n, qs, steps, keep_measured, normalize, BELL_NAMES, "bell", order=_BELL_FROM_Z)
 
 
-def sample_measurement(rho, qubits, basis: str = "Z", seed=None, validate: bool = True):
+def sample_measurement(rho: ArrayLike, qubits: int | Sequence[int], basis: str = "Z", seed: SeedLike = None,
+                       validate: bool = True) -> np.ndarray:
     """Measure and draw one outcome per batch element.
 
     Parameters

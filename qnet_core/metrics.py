@@ -12,10 +12,13 @@ shape (a Python float for a single state); two-state metrics broadcast the batch
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from . import _kernels
+from ._args import numbers_only
 from .errors import DimensionError, ParameterError
 from .ops import _flatten_batch, _targets_or_empty, partial_trace, partial_transpose
 from .states import BELL_KETS
@@ -54,7 +57,7 @@ def _scalar(x):
     return float(x) if x.ndim == 0 else x
 
 
-def binary_entropy(p):
+def binary_entropy(p: ArrayLike) -> float | np.ndarray:
     """Binary Shannon entropy h(p) = -p log2 p - (1-p) log2(1-p) in bits.
 
     Vectorized; ``h(0) = h(1) = 0``. NaN, values outside [0, 1], bools and strings raise
@@ -76,14 +79,8 @@ def binary_entropy(p):
     >>> float(binary_entropy(0.5))
     1.0
     """
-    try:
-        arr = np.asarray(p)
-        ok = arr.dtype.kind in "iuf"
-        arr = arr.astype(np.float64) if ok else arr
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ParameterError(f"binary_entropy(): p={p!r} must be a real number or array of real numbers in [0, 1]")
+    arr = numbers_only(p, "p", "binary_entropy", "a real number or array of real numbers in [0, 1]")
+    arr = arr.astype(np.float64)
     bad = ~((arr >= 0.0) & (arr <= 1.0))  # NaN too
     if np.any(bad):
         raise ParameterError(f"binary_entropy(): p={float(np.ravel(arr[bad] if arr.ndim else arr)[0])!r} is not a "
@@ -106,7 +103,7 @@ def _psd_sqrt(rho: np.ndarray) -> np.ndarray:
     return (v * w[..., None, :]) @ np.conj(np.swapaxes(v, -1, -2))
 
 
-def fidelity_pure(rho, psi, validate: bool = True):
+def fidelity_pure(rho: ArrayLike, psi: ArrayLike, validate: bool = True) -> float | np.ndarray:
     """``<psi|rho|psi>`` for a state (batch) ``rho`` and a ket (batch) ``psi`` of shape (..., 2**n).
 
     Parameters
@@ -149,7 +146,7 @@ def fidelity_pure(rho, psi, validate: bool = True):
     return _scalar(out.reshape(batch))
 
 
-def fidelity(rho, sigma, validate: bool = True):
+def fidelity(rho: ArrayLike, sigma: ArrayLike, validate: bool = True) -> float | np.ndarray:
     """Squared Uhlmann fidelity ``(tr sqrt(sqrt(rho) sigma sqrt(rho)))**2`` in [0, 1].
 
     Parameters
@@ -172,8 +169,11 @@ def fidelity(rho, sigma, validate: bool = True):
     >>> round(fidelity(qc.werner(0.8), qc.bell_state("phi+")), 12)
     0.8
     """
-    s = np.asarray(sigma)
-    if s.ndim == 1:
+    try:
+        s = np.asarray(sigma)
+    except (TypeError, ValueError):  # ragged nested lists: as_density_matrix writes the message
+        s = None
+    if s is not None and s.ndim == 1:
         return fidelity_pure(rho, s, validate=validate)
     a, n = as_density_matrix(rho, owner="fidelity", validate=validate)
     b, m = as_density_matrix(sigma, name="sigma", owner="fidelity", validate=validate)
@@ -241,7 +241,7 @@ def _entropy(a: np.ndarray, base: float = 2.0) -> np.ndarray:
     return _entropy_of_eigs(np.linalg.eigvalsh(_herm(a)), base)
 
 
-def trace_distance(rho, sigma, validate: bool = True):
+def trace_distance(rho: ArrayLike, sigma: ArrayLike, validate: bool = True) -> float | np.ndarray:
     """Trace distance ``||rho - sigma||_1 / 2`` in [0, 1].
 
     Parameters
@@ -265,7 +265,7 @@ def trace_distance(rho, sigma, validate: bool = True):
     return _scalar(np.clip(0.5 * np.abs(np.linalg.eigvalsh(diff)).sum(axis=-1), 0.0, 1.0))
 
 
-def purity(rho, validate: bool = True):
+def purity(rho: ArrayLike, validate: bool = True) -> float | np.ndarray:
     """Purity ``tr(rho**2)`` in [1/2**n, 1].
 
     Parameters
@@ -284,7 +284,7 @@ def purity(rho, validate: bool = True):
     return _scalar(np.sum(np.abs(a) ** 2, axis=(-2, -1)))
 
 
-def entropy(rho, validate: bool | str = True, *, base: float = 2):
+def entropy(rho: ArrayLike, validate: bool | str = True, *, base: float = 2) -> float | np.ndarray:
     """Von Neumann entropy ``-tr(rho log rho)``, in bits by default.
 
     Parameters
@@ -314,7 +314,7 @@ def entropy(rho, validate: bool | str = True, *, base: float = 2):
     return _scalar(_entropy(a, b))
 
 
-def concurrence(rho, validate: bool = True):
+def concurrence(rho: ArrayLike, validate: bool = True) -> float | np.ndarray:
     """Wootters concurrence of a two-qubit state, in [0, 1].
 
     ``C = max(0, l1 - l2 - l3 - l4)`` with ``l_i`` the decreasing square roots of the
@@ -344,7 +344,7 @@ def concurrence(rho, validate: bool = True):
     return _scalar(np.clip(C, 0.0, 1.0))
 
 
-def negativity(rho, qubits=None, validate: bool = True):
+def negativity(rho: ArrayLike, qubits: int | Sequence[int] | None = None, validate: bool = True) -> float | np.ndarray:
     """Negativity ``(||rho^{T_A}||_1 - 1) / 2`` for the partial transpose on ``qubits``.
 
     ``qubits`` defaults to the second half of the register (qubit 1 for two qubits).
@@ -374,7 +374,8 @@ def negativity(rho, qubits=None, validate: bool = True):
     return _scalar(np.clip(-np.where(ev < 0, ev, 0.0).sum(axis=-1), 0.0, None))
 
 
-def log_negativity(rho, qubits=None, validate: bool = True):
+def log_negativity(rho: ArrayLike, qubits: int | Sequence[int] | None = None,
+                   validate: bool = True) -> float | np.ndarray:
     """Logarithmic negativity ``log2 ||rho^{T_A}||_1 = log2(2 N + 1)`` in bits.
 
     Parameters
@@ -395,7 +396,7 @@ def log_negativity(rho, qubits=None, validate: bool = True):
     return _scalar(np.log2(2.0 * N + 1.0))
 
 
-def bell_coefficients(rho, validate: bool = True):
+def bell_coefficients(rho: ArrayLike, validate: bool = True) -> np.ndarray:
     """Diagonal of a two-qubit state in the Bell basis, ``(..., 4)`` in BELL_NAMES order.
 
     For a Bell-diagonal state these are its coefficients; for any state they are the
@@ -421,7 +422,7 @@ def bell_coefficients(rho, validate: bool = True):
     return np.clip(c, 0.0, 1.0)
 
 
-def bures_distance(rho, sigma, validate: bool | str = True):
+def bures_distance(rho: ArrayLike, sigma: ArrayLike, validate: bool | str = True) -> float | np.ndarray:
     """Bures distance ``sqrt(2 (1 - sqrt(F)))`` in ``[0, sqrt(2)]``.
 
     Parameters
@@ -457,7 +458,7 @@ def bures_distance(rho, sigma, validate: bool | str = True):
     return _scalar(np.sqrt(np.clip(2.0 * (1.0 - rootF), 0.0, 2.0)))
 
 
-def bures_angle(rho, sigma, validate: bool | str = True):
+def bures_angle(rho: ArrayLike, sigma: ArrayLike, validate: bool | str = True) -> float | np.ndarray:
     """Bures angle (quantum angle) ``arccos(sqrt(F))`` in ``[0, pi/2]``.
 
     Parameters
@@ -489,7 +490,7 @@ def bures_angle(rho, sigma, validate: bool | str = True):
     return _scalar(np.arccos(np.clip(np.sqrt(_fidelity(a, b)), 0.0, 1.0)))
 
 
-def hellinger_distance(rho, sigma, validate: bool | str = True):
+def hellinger_distance(rho: ArrayLike, sigma: ArrayLike, validate: bool | str = True) -> float | np.ndarray:
     """Quantum Hellinger distance ``sqrt(2 - 2 tr(sqrt(rho) sqrt(sigma)))`` in ``[0, sqrt(2)]``.
 
     Parameters
@@ -527,7 +528,8 @@ def hellinger_distance(rho, sigma, validate: bool | str = True):
     return _scalar(np.sqrt(np.clip(2.0 - 2.0 * overlap, 0.0, 2.0)))
 
 
-def relative_entropy(rho, sigma, base: float = 2, validate: bool | str = True):
+def relative_entropy(rho: ArrayLike, sigma: ArrayLike, base: float = 2,
+                     validate: bool | str = True) -> float | np.ndarray:
     """Quantum relative entropy ``S(rho || sigma) = tr rho (log rho - log sigma)``, >= 0.
 
     Parameters
@@ -590,7 +592,8 @@ def _bipartition(rho, qubits, name: str, owner: str, validate):
     return a, first, rest
 
 
-def mutual_information(rho, subsystem_qubits, base: float = 2, validate: bool | str = True):
+def mutual_information(rho: ArrayLike, subsystem_qubits: int | Sequence[int], base: float = 2,
+                       validate: bool | str = True) -> float | np.ndarray:
     """Quantum mutual information ``I(A:B) = S(A) + S(B) - S(AB)`` of a bipartition.
 
     Parameters
@@ -631,7 +634,8 @@ def mutual_information(rho, subsystem_qubits, base: float = 2, validate: bool | 
     return _scalar(np.clip(S_A + S_B - _entropy(a, lb), 0.0, None))
 
 
-def conditional_entropy(rho, conditioning_qubits, base: float = 2, validate: bool | str = True):
+def conditional_entropy(rho: ArrayLike, conditioning_qubits: int | Sequence[int], base: float = 2,
+                        validate: bool | str = True) -> float | np.ndarray:
     """Conditional von Neumann entropy ``S(A|B) = S(AB) - S(B)``; negative for entangled states.
 
     Parameters

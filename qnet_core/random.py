@@ -13,14 +13,19 @@ import numbers
 
 import numpy as np
 
+from ._args import count
 from .errors import ParameterError
 
-__all__ = ["as_generator", "spawn_seeds", "SeedLike"]
+__all__ = ["as_generator", "spawn_seeds", "SeedLike", "MAX_SEEDS"]
 
 SeedLike = "int | numpy.random.Generator | numpy.random.SeedSequence | None"
 
+#: Most child streams one :func:`spawn_seeds` call derives (each costs a SeedSequence, ~10 us);
+#: a run split into more independent tasks than this gains nothing.
+MAX_SEEDS = 2**16
 
-def as_generator(seed=None) -> np.random.Generator:
+
+def as_generator(seed: SeedLike = None) -> np.random.Generator:
     """Return a :class:`numpy.random.Generator` for ``seed``.
 
     Parameters
@@ -53,7 +58,8 @@ def as_generator(seed=None) -> np.random.Generator:
     )
 
 
-def spawn_seeds(seed, n: int) -> list[np.random.SeedSequence]:
+def spawn_seeds(seed: int | np.random.Generator | np.random.SeedSequence | None,
+                n: int) -> list[np.random.SeedSequence]:
     """Derive ``n`` independent child seed sequences from ``seed``.
 
     The i-th child depends only on ``seed`` and ``i``, never on ``n`` or on which worker
@@ -61,18 +67,19 @@ def spawn_seeds(seed, n: int) -> list[np.random.SeedSequence]:
 
     Parameters
     ----------
-    seed : int, numpy.random.SeedSequence or numpy.random.Generator
-        Root seed. A Generator contributes a fresh root drawn from it.
+    seed : int, numpy.random.SeedSequence, numpy.random.Generator or None
+        Root seed (an int >= 0). A Generator contributes a fresh root drawn from it; None
+        draws fresh entropy from the operating system (not reproducible), as everywhere in
+        qnetsim (see :func:`as_generator`).
     n : int
-        Number of children (>= 0).
+        Number of children, in ``[0, MAX_SEEDS]`` (``MAX_SEEDS = 65536``).
 
     Returns
     -------
     list of numpy.random.SeedSequence
         ``n`` children; child i is ``SeedSequence(root.entropy, spawn_key=root.spawn_key + (i,))``.
     """
-    if not isinstance(n, numbers.Integral) or n < 0:
-        raise ParameterError(f"n={n!r} must be a non-negative integer")
+    n = count(n, "n", "spawn_seeds", hi=MAX_SEEDS, what="the number of child seed streams")
     if isinstance(seed, np.random.SeedSequence):
         root = seed
     elif isinstance(seed, np.random.Generator):

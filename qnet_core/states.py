@@ -11,12 +11,15 @@ correction composes by XOR of these indices.
 from __future__ import annotations
 
 import numbers
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from ._args import count, numbers_only, real_array
 from .errors import DimensionError, ParameterError, StateError
-from .random import as_generator
-from .validation import as_ket
+from .random import SeedLike, as_generator
+from .validation import as_array, as_density_matrix, as_ket, validate_mode
 
 __all__ = [
     "BELL_NAMES",
@@ -60,6 +63,10 @@ _BELL_PROJ = np.einsum("ki,kj->kij", _BELL_KETS, _BELL_KETS.conj())
 _MAX_QUBITS = 14
 
 
+#: Largest ``k 2**n`` of :func:`random_kraus` (a 1024 x 1024 complex QR takes ~0.1 s, 16 MiB).
+_KRAUS_MAX_SIZE = 1024
+
+
 def _check_n(n, owner: str) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
         raise ParameterError(f"{owner}(): num_qubits={n!r} must be an integer >= 1")
@@ -68,7 +75,7 @@ def _check_n(n, owner: str) -> int:
     return int(n)
 
 
-def ket_to_dm(ket, validate: bool = True) -> np.ndarray:
+def ket_to_dm(ket: ArrayLike, validate: bool = True) -> np.ndarray:
     """Density matrix ``|psi><psi|`` of a state vector or batch ``(..., 2**n)``.
 
     Parameters
@@ -89,11 +96,11 @@ def ket_to_dm(ket, validate: bool = True) -> np.ndarray:
     array([[1., 0.],
            [0., 0.]])
     """
-    psi, _ = as_ket(ket, owner="ket_to_dm", validate=validate)
+    psi, _ = as_ket(ket, owner="ket_to_dm", validate=validate_mode(validate, "ket_to_dm"))
     return psi[..., :, None] * psi[..., None, :].conj()
 
 
-def basis_ket(bits) -> np.ndarray:
+def basis_ket(bits: str | Sequence[int]) -> np.ndarray:
     """Computational basis vector for a bit string like ``"010"`` or a sequence of 0/1.
 
     Parameters
@@ -116,9 +123,12 @@ def basis_ket(bits) -> np.ndarray:
             raise ParameterError(f"basis_state(): bits={bits!r} must be a string of 0/1 or a sequence of 0/1") from None
     vals = []
     for b in seq:
-        if b in ("0", 0, False):
+        if isinstance(b, (bool, np.bool_)):
+            raise ParameterError(f"basis_state(): bits={bits!r} contains {b!r}; bits are 0 and 1 (or '0' and '1'), "
+                                 "not True and False")
+        if b in ("0", 0):
             vals.append(0)
-        elif b in ("1", 1, True):
+        elif b in ("1", 1):
             vals.append(1)
         else:
             raise ParameterError(f"basis_state(): bits={bits!r} contains {b!r}; only 0 and 1 are allowed")
@@ -133,7 +143,7 @@ def basis_ket(bits) -> np.ndarray:
     return ket
 
 
-def basis_state(bits) -> np.ndarray:
+def basis_state(bits: str | Sequence[int]) -> np.ndarray:
     """Density matrix of a computational basis state, e.g. ``basis_state("01")`` = |01><01|.
 
     Parameters
@@ -150,9 +160,13 @@ def basis_state(bits) -> np.ndarray:
 
 
 def _bell_index(name) -> int:
-    if isinstance(name, numbers.Integral) and not isinstance(name, bool) and 0 <= name < 4:
+    if isinstance(name, (numbers.Integral, np.integer)) and not isinstance(name, (bool, np.bool_)) and 0 <= name < 4:
         return int(name)
-    key = str(name).lower().replace("_", "").replace("plus", "+").replace("minus", "-")
+    if not isinstance(name, str):
+        raise ParameterError(
+            f"bell_state(): name={name!r} is not a Bell state; use one of {', '.join(BELL_NAMES)} (or index 0-3)"
+        )
+    key = name.lower().replace("_", "").replace("plus", "+").replace("minus", "-")
     aliases = {"phi+": 0, "phi-": 1, "psi+": 2, "psi-": 3}
     if key not in aliases:
         raise ParameterError(
@@ -161,7 +175,7 @@ def _bell_index(name) -> int:
     return aliases[key]
 
 
-def bell_ket(name="phi+") -> np.ndarray:
+def bell_ket(name: str | int = "phi+") -> np.ndarray:
     """State vector of a Bell state: ``"phi+" | "phi-" | "psi+" | "psi-"`` (or index 0-3).
 
     Parameters
@@ -178,7 +192,7 @@ def bell_ket(name="phi+") -> np.ndarray:
     return _BELL_KETS[_bell_index(name)].copy()
 
 
-def bell_state(name="phi+") -> np.ndarray:
+def bell_state(name: str | int = "phi+") -> np.ndarray:
     """Density matrix of a Bell state ``"phi+" | "phi-" | "psi+" | "psi-"`` (or index 0-3).
 
     Parameters
@@ -201,6 +215,7 @@ def bell_state(name="phi+") -> np.ndarray:
 
 
 def _prob_array(x, name: str, owner: str) -> np.ndarray:
+    numbers_only(x, name, owner, "a real number or array of real numbers (a probability)")
     try:
         arr = np.asarray(x)
         if arr.dtype.kind not in "iuf":  # bools, strings and objects are not probabilities
@@ -215,7 +230,7 @@ def _prob_array(x, name: str, owner: str) -> np.ndarray:
     return arr
 
 
-def werner(fidelity) -> np.ndarray:
+def werner(fidelity: ArrayLike) -> np.ndarray:
     """Werner state ``F |phi+><phi+| + (1 - F)/3 (I - |phi+><phi+|)``.
 
     Parameters
@@ -243,7 +258,7 @@ def werner(fidelity) -> np.ndarray:
     return bell_diagonal(coeffs, validate=False)
 
 
-def werner_parameter(fidelity):
+def werner_parameter(fidelity: ArrayLike) -> float | np.ndarray:
     """Werner parameter ``w = (4F - 1)/3`` of a fidelity F (vectorized).
 
     Parameters
@@ -262,25 +277,25 @@ def werner_parameter(fidelity):
     return w if w.ndim else float(w)
 
 
-def fidelity_from_werner_parameter(w):
+def fidelity_from_werner_parameter(w: ArrayLike) -> float | np.ndarray:
     """Fidelity ``F = (3w + 1)/4`` of a Werner parameter w (vectorized).
 
     Parameters
     ----------
     w : float or array_like
-        Werner parameter (not range-checked; w in [-1/3, 1] gives F in [0, 1]).
+        Werner parameter, finite (not range-checked otherwise; w in [-1/3, 1] gives F in [0, 1]).
 
     Returns
     -------
     float or numpy.ndarray
         ``(3w + 1)/4``; a float for scalar input, else an array of the input's shape.
     """
-    w = np.asarray(w, dtype=np.float64)
+    w = real_array(w, "w", "fidelity_from_werner_parameter", what="a Werner parameter")
     F = (3.0 * w + 1.0) / 4.0
     return F if F.ndim else float(F)
 
 
-def bell_diagonal(coeffs, validate: bool = True) -> np.ndarray:
+def bell_diagonal(coeffs: ArrayLike, validate: bool = True) -> np.ndarray:
     """Two-qubit Bell-diagonal state ``sum_k c_k |B_k><B_k|`` from ``(..., 4)`` coefficients.
 
     Coefficients are in :data:`BELL_NAMES` order (phi+, phi-, psi+, psi-); they must be
@@ -303,8 +318,9 @@ def bell_diagonal(coeffs, validate: bool = True) -> np.ndarray:
     >>> bool(np.allclose(bell_diagonal([1, 0, 0, 0]), bell_state("phi+")))
     True
     """
-    c = np.asarray(coeffs, dtype=np.float64)
-    if validate:
+    c = numbers_only(coeffs, "coeffs", "bell_diagonal", "an array of real Bell coefficients, shape (..., 4)")
+    c = c.astype(np.float64, copy=False)
+    if validate_mode(validate, "bell_diagonal"):
         if c.ndim < 1 or c.shape[-1] != 4:
             raise DimensionError(f"bell_diagonal(): coeffs has shape {c.shape}; expected (..., 4)")
         if not np.all(np.isfinite(c)) or np.any(c < -1e-12):
@@ -317,7 +333,7 @@ def bell_diagonal(coeffs, validate: bool = True) -> np.ndarray:
     return np.einsum("...k,kij->...ij", c.astype(np.complex128), _BELL_PROJ)
 
 
-def tensor(*states) -> np.ndarray:
+def tensor(*states, validate: bool | str = True) -> np.ndarray:
     """Tensor product of density matrices (first argument = most significant qubits).
 
     Batch axes broadcast: ``tensor(a, b)`` with ``a`` of shape ``(B, 4, 4)`` and ``b`` of
@@ -326,8 +342,12 @@ def tensor(*states) -> np.ndarray:
 
     Parameters
     ----------
-    *states : array_like, each of shape (..., d_i, d_i)
-        Square matrices (usually density matrices), most significant first; at least one.
+    *states : array_like, each of shape (..., 2**n_i, 2**n_i)
+        Density matrices (batches broadcast), most significant first; at least one.
+    validate : bool or "full", default True
+        Check that every argument is a density matrix (Hermitian, unit trace, positive; see
+        :func:`~qnet_core.validation.as_density_matrix`); ``False`` checks only that each is a
+        finite square array, so operators (gates, observables) may be multiplied too.
 
     Returns
     -------
@@ -339,13 +359,14 @@ def tensor(*states) -> np.ndarray:
     >>> tensor(basis_state("0"), basis_state("1")).shape
     (4, 4)
     """
+    mode = validate_mode(validate, "tensor")
     if not states:
         raise DimensionError("tensor(): give at least one state")
     arrs = []
     dim = 1
     for i, s in enumerate(states):
         try:
-            a = np.asarray(s, dtype=np.complex128)
+            a = np.asarray(as_array(s, "state", f"states[{i}]", "tensor"), dtype=np.complex128)
         except (TypeError, ValueError):
             raise StateError(f"tensor(): states[{i}] of type {type(s).__name__} is not a numeric array") from None
         if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
@@ -357,6 +378,8 @@ def tensor(*states) -> np.ndarray:
         if dim > 1 << _MAX_QUBITS:
             raise DimensionError(f"tensor(): the product of states[0..{i}] has dimension {dim} (> 2**{_MAX_QUBITS}); "
                                  f"dense density matrices allow at most {_MAX_QUBITS} qubits")
+        if mode:
+            a = as_density_matrix(a, f"states[{i}]", "tensor", mode)[0]
         arrs.append(a)
     out = arrs[0]
     for s in arrs[1:]:
@@ -383,7 +406,7 @@ def maximally_mixed(num_qubits: int) -> np.ndarray:
     return np.eye(1 << n, dtype=np.complex128) / (1 << n)
 
 
-def random_ket(num_qubits: int, seed=None) -> np.ndarray:
+def random_ket(num_qubits: int, seed: SeedLike = None) -> np.ndarray:
     """Haar-random pure state vector of n qubits (normalized complex Gaussian).
 
     Parameters
@@ -404,7 +427,8 @@ def random_ket(num_qubits: int, seed=None) -> np.ndarray:
     return v / np.linalg.norm(v)
 
 
-def random_density_matrix(num_qubits: int, seed=None, rank: int | None = None, metric: str = "hs") -> np.ndarray:
+def random_density_matrix(num_qubits: int, seed: SeedLike = None, rank: int | None = None,
+                          metric: str = "hs") -> np.ndarray:
     """Random density matrix of n qubits.
 
     Parameters
@@ -440,7 +464,7 @@ def random_density_matrix(num_qubits: int, seed=None, rank: int | None = None, m
     return rho / np.trace(rho).real
 
 
-def random_unitary(num_qubits: int, seed=None) -> np.ndarray:
+def random_unitary(num_qubits: int, seed: SeedLike = None) -> np.ndarray:
     """Haar-random unitary on n qubits (QR of a Ginibre matrix with phase fix, Mezzadri 2007).
 
     Parameters
@@ -464,7 +488,7 @@ def random_unitary(num_qubits: int, seed=None) -> np.ndarray:
     return Q * ph[None, :]
 
 
-def random_kraus(num_qubits: int, num_operators: int = 2, seed=None) -> np.ndarray:
+def random_kraus(num_qubits: int, num_operators: int = 2, seed: SeedLike = None) -> np.ndarray:
     """Random CPTP channel on n qubits as ``(k, 2**n, 2**n)`` Kraus operators.
 
     Built from a Haar-random isometry ``V: C^d -> C^(k d)`` (first d columns of a Haar
@@ -473,9 +497,10 @@ def random_kraus(num_qubits: int, num_operators: int = 2, seed=None) -> np.ndarr
     Parameters
     ----------
     num_qubits : int
-        Number of qubits n, 1 to 14.
+        Number of qubits n, 1 to 10.
     num_operators : int, default 2
-        Number of Kraus operators k >= 1.
+        Number of Kraus operators k >= 1, with ``k 2**n <= 1024`` (the isometry is drawn
+        from a ``(k 2**n) x (k 2**n)`` Gaussian matrix).
     seed : int, numpy.random.Generator, numpy.random.SeedSequence or None, optional
         Randomness source (see :func:`qnet_core.random.as_generator`); None draws fresh entropy.
 
@@ -485,10 +510,12 @@ def random_kraus(num_qubits: int, num_operators: int = 2, seed=None) -> np.ndarr
         Kraus operators with ``sum_i K_i^dag K_i = I``.
     """
     n = _check_n(num_qubits, "random_kraus")
-    k = num_operators
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 1:
-        raise ParameterError(f"random_kraus(): num_operators={k!r} must be an integer >= 1")
     d = 1 << n
+    if d > _KRAUS_MAX_SIZE:
+        raise ParameterError(f"random_kraus(): num_qubits={num_qubits!r} is too large; the Haar isometry is drawn "
+                             f"from a (k 2**n) x (k 2**n) matrix, so k 2**n may be at most {_KRAUS_MAX_SIZE}")
+    k = count(num_operators, "num_operators", "random_kraus", lo=1, hi=_KRAUS_MAX_SIZE // d,
+              what=f"k 2**n may be at most {_KRAUS_MAX_SIZE} (the Haar isometry is drawn from a (k 2**n)**2 matrix)")
     rng = as_generator(seed)
     Z = (rng.standard_normal((k * d, k * d)) + 1j * rng.standard_normal((k * d, k * d))) / np.sqrt(2)
     Q, R = np.linalg.qr(Z)

@@ -17,6 +17,7 @@ mixed, Bell and low-rank states), so failures shrink to a reproducible seed.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 try:
     from hypothesis import strategies as st
@@ -164,7 +165,7 @@ def kraus_channels(draw, num_qubits=1, num_operators=(1, 4)):
     return random_kraus(draw(_n_strategy(num_qubits)), k, draw(_seeds))
 
 
-def probabilities(allow_edges: bool = True):
+def probabilities(allow_edges: bool = True) -> st.SearchStrategy[float]:
     """Floats in [0, 1] with the endpoints included.
 
     Parameters
@@ -212,7 +213,7 @@ def bell_diagonal_coefficients(draw, min_fidelity: float = 0.0):
     return c / c.sum()
 
 
-def assert_density_matrix(rho, atol: float = 1e-8) -> None:
+def assert_density_matrix(rho: ArrayLike, atol: float = 1e-8) -> None:
     """Assert every state in ``rho`` (..., d, d) is Hermitian, unit-trace and PSD within ``atol``.
 
     Parameters
@@ -233,7 +234,7 @@ def assert_density_matrix(rho, atol: float = 1e-8) -> None:
     assert ev.min() >= -atol * a.shape[-1], f"negative eigenvalue {ev.min():.3g}"
 
 
-def assert_cptp(kraus, atol: float = 1e-9) -> None:
+def assert_cptp(kraus: ArrayLike, atol: float = 1e-9) -> None:
     """Assert a Kraus set ``(k, d, d)`` is trace preserving and its Choi matrix is PSD.
 
     Parameters

@@ -18,14 +18,26 @@ public function that takes states:
 When the compiled check rejects a batch, the reference decides and writes the message, so
 both levels agree away from the tolerance boundary and give the same messages. A batch
 broadcast along an axis (stride 0) is checked once per distinct state.
+
+Every state, ket, operator and Kraus argument is read through :func:`as_array`, so it may
+be a ``qutip.Qobj`` or any object with a ``.full()`` method returning its dense matrix (and
+a list of them: a batch or a Kraus set). A QuTiP ket (a column ``(2**n, 1)``) given where a
+density matrix is expected becomes ``|psi><psi|``; where a ket is expected it becomes a
+vector ``(2**n,)``. QuTiP itself is never imported here.
+
+Bools are not numbers: ``True`` is refused as a scalar, as an array of dtype bool and inside
+a list (``[True, 0.5]``), for real parameters and for states alike.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Sequence
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from . import _checks, _kernels
 from .errors import ChannelError, DimensionError, ParameterError, QubitIndexError, StateError
@@ -37,6 +49,7 @@ __all__ = [
     "check_positive",
     "check_finite",
     "as_real_array",
+    "as_array",
     "num_qubits_of_dim",
     "as_density_matrix",
     "as_states",
@@ -59,20 +72,152 @@ def _owner(owner: str) -> str:
     return f"{owner}(): " if owner else ""
 
 
+def _has_bool(value) -> bool:
+    """Whether a list or tuple (nested) holds a bool (``True``, ``np.True_``) or a bool array."""
+    for v in value:
+        if isinstance(v, (bool, np.bool_)) or (isinstance(v, np.ndarray) and v.dtype == np.bool_):
+            return True
+        if isinstance(v, (list, tuple)) and _has_bool(v):
+            return True
+    return False
+
+
+def _bool_error(value, name: str, owner: str, what: str) -> ParameterError:
+    """The error for bools where numbers are expected (``value`` shown briefly)."""
+    if isinstance(value, np.ndarray):
+        shown = f"<{value.shape} bool array>"
+    else:
+        shown = repr(value)
+        shown = shown if len(shown) <= 80 else shown[:77] + "..."
+    return ParameterError(f"{_owner(owner)}{name}={shown} contains a bool; True and False are not numbers here, "
+                          f"give {what}")
+
+
+def _is_qobj_like(x) -> bool:
+    """A ``qutip.Qobj`` or anything else with a callable ``.full()`` (arrays and strings excluded)."""
+    return not isinstance(x, (np.ndarray, np.generic, str, bytes)) and callable(getattr(x, "full", None))
+
+
+def _holds_qobj(x) -> bool:
+    """Whether ``x`` is Qobj-like or a (nested) list or tuple holding one."""
+    if isinstance(x, (list, tuple)):
+        return any(_holds_qobj(e) for e in x)
+    return _is_qobj_like(x)
+
+
+#: What :func:`as_array` makes of a Qobj-like input: a state, a ket, an operator or a superoperator.
+ArrayKind = Literal["state", "ket", "operator", "superoperator"]
+_WHAT = {"state": "a density matrix or a ket", "ket": "a ket", "operator": "an operator (a matrix)",
+         "superoperator": "a superoperator (QuTiP type 'super')"}
+
+
+def _from_full(x, kind: str, name: str, owner: str) -> np.ndarray:
+    """Dense array of one Qobj-like ``x`` (see :func:`as_array`)."""
+    try:
+        a = np.asarray(x.full())
+    except Exception as exc:  # a broken .full() is the caller's object, not ours
+        raise DimensionError(f"{_owner(owner)}{name}: calling {type(x).__name__}.full() failed: {exc}") from None
+    qtype = getattr(x, "type", None)
+    if qtype in ("super", "operator-ket", "operator-bra"):
+        if kind != "superoperator" or qtype != "super":
+            raise DimensionError(f"{_owner(owner)}{name} is a QuTiP {qtype}; expected {_WHAT[kind]}")
+        rep = getattr(x, "superrep", "super")
+        if rep != "super":
+            raise DimensionError(f"{_owner(owner)}{name} is a QuTiP superoperator in the {rep!r} representation; "
+                                 "convert it with qutip.to_super() first")
+        d = math.isqrt(a.shape[0])
+        # QuTiP stacks columns, qnetsim rows: S_row[(i, j), (k, l)] = S_col[(j, i), (l, k)]
+        return a.reshape(d, d, d, d).transpose(1, 0, 3, 2).reshape(d * d, d * d)
+    if a.ndim == 2 and kind in ("state", "ket") and 1 in a.shape and a.size > 1:
+        v = a[:, 0] if a.shape[1] == 1 else np.conj(a[0])  # a ket column, or a bra row
+        return v if kind == "ket" else np.outer(v, np.conj(v))
+    return a
+
+
+def as_array(x: Any, kind: ArrayKind = "operator", name: str = "rho", owner: str = "") -> Any:
+    """``x`` with a ``qutip.Qobj`` (or any object with ``.full()``) replaced by its dense numpy array.
+
+    The one place where foreign matrix types enter qnetsim: every state, ket, operator and
+    Kraus argument of the public API passes through here before it is checked. A list or
+    tuple holding such objects (a batch of states, a Kraus set) becomes one stacked array,
+    as does an object array of them (what ``np.asarray`` makes of a Qobj). Anything else is
+    returned unchanged, at the cost of one type test for a numpy array.
+
+    Parameters
+    ----------
+    x : object
+        A numpy array, an array-like, a ``qutip.Qobj``, an object with ``.full()``, or a list
+        of them.
+    kind : {"state", "ket", "operator", "superoperator"}, default "operator"
+        What the caller expects. ``"state"``: a ket (a column ``(2**n, 1)``, or a bra row)
+        becomes the density matrix ``|psi><psi|``; ``"ket"``: it becomes the vector
+        ``(2**n,)``; ``"superoperator"``: a QuTiP ``super`` (column stacking) becomes
+        qnetsim's row-major superoperator. A QuTiP superoperator given as anything else
+        raises DimensionError.
+    name : str, default "rho"
+        Argument name used in error messages.
+    owner : str, default ""
+        Calling function's name, prefixed to error messages.
+
+    Returns
+    -------
+    numpy.ndarray or object
+        The dense array, or ``x`` itself when it holds no Qobj-like object.
+
+    Notes
+    -----
+    QuTiP is never imported: the test is ``callable(x.full)``, which QuTiP 4 and 5 ``Qobj``
+    pass. ``dims`` are not read: qnetsim takes the qubit count from the matrix size. A ket
+    is recognized by its shape, a column ``(D, 1)`` (a bra: a row ``(1, D)``), ``D > 1``.
+
+    Examples
+    --------
+    >>> class Wrapped:
+    ...     def full(self):
+    ...         return np.array([[1.0], [0.0]])
+    >>> as_array(Wrapped(), "state").real.tolist()
+    [[1.0, 0.0], [0.0, 0.0]]
+    >>> as_array([1, 0], "ket")
+    [1, 0]
+    """
+    if type(x) is np.ndarray:
+        if x.dtype != object or x.size == 0 or not all(_is_qobj_like(e) for e in x.flat):
+            return x
+        parts = [_from_full(e, kind, name, owner) for e in x.flat]
+    elif _is_qobj_like(x):
+        return _from_full(x, kind, name, owner)
+    elif isinstance(x, (list, tuple)) and _holds_qobj(x):
+        parts = [as_array(e, kind, name, owner) for e in x]
+        x = np.empty(len(parts), dtype=object)
+    else:
+        return x
+    try:
+        return np.stack([np.asarray(p) for p in parts]).reshape(x.shape + np.shape(parts[0]))
+    except ValueError:
+        shapes = sorted({np.shape(p) for p in parts})
+        raise DimensionError(f"{_owner(owner)}{name} is a list of matrices of different shapes {shapes}; "
+                             "a batch or a Kraus set needs one shape") from None
+
+
 def _as_float(value, name: str, owner: str) -> float:
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
         if isinstance(value, np.ndarray) and value.ndim == 0 and np.isrealobj(value):
             value = value.item()
         else:
             raise ParameterError(f"{_owner(owner)}{name}={value!r} is not a real number")
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:  # an int beyond the float range (10**400)
+        raise ParameterError(f"{_owner(owner)}{name}={value!r} is too large; it must be a finite number within "
+                             "the float range (|x| < 1.8e308)") from None
 
 
-def as_real_array(value, name: str, owner: str = "") -> np.ndarray:
+def as_real_array(value: ArrayLike, name: str, owner: str = "") -> NDArray[np.float64]:
     """``value`` as a float64 array; raise :class:`ParameterError` unless it holds real numbers.
 
-    Bools, strings, complex numbers and objects are refused (``True`` is not a number here);
-    the range is the caller's to check.
+    Bools (scalars, bool arrays and bools inside lists such as ``[True, 0.5]``), strings,
+    complex numbers and objects are refused (``True`` is not a number here); the range is the
+    caller's to check.
 
     Parameters
     ----------
@@ -100,10 +245,12 @@ def as_real_array(value, name: str, owner: str = "") -> np.ndarray:
         ok = False
     if not ok:
         raise ParameterError(f"{_owner(owner)}{name}={value!r} must be a real number or an array of real numbers")
+    if isinstance(value, (list, tuple)) and _has_bool(value):
+        raise _bool_error(value, name, owner, "a real number or an array of real numbers")
     return arr.astype(np.float64, copy=False)
 
 
-def check_finite(value, name: str, owner: str = "") -> float:
+def check_finite(value: float, name: str, owner: str = "") -> float:
     """Return ``value`` as float; raise :class:`ParameterError` if it is NaN or infinite.
 
     Parameters
@@ -126,7 +273,7 @@ def check_finite(value, name: str, owner: str = "") -> float:
     return v
 
 
-def check_probability(value, name: str, owner: str = "") -> float:
+def check_probability(value: float, name: str, owner: str = "") -> float:
     """Return ``value`` as float; raise :class:`ParameterError` unless ``0 <= value <= 1``.
 
     Parameters
@@ -154,7 +301,7 @@ def check_probability(value, name: str, owner: str = "") -> float:
     return v
 
 
-def check_nonnegative(value, name: str, owner: str = "", allow_inf: bool = False) -> float:
+def check_nonnegative(value: float, name: str, owner: str = "", allow_inf: bool = False) -> float:
     """Return ``value`` as float; raise unless it is >= 0 (and finite unless ``allow_inf``).
 
     Parameters
@@ -180,7 +327,7 @@ def check_nonnegative(value, name: str, owner: str = "", allow_inf: bool = False
     return v
 
 
-def check_positive(value, name: str, owner: str = "", allow_inf: bool = False) -> float:
+def check_positive(value: float, name: str, owner: str = "", allow_inf: bool = False) -> float:
     """Return ``value`` as float; raise unless it is > 0 (and finite unless ``allow_inf``).
 
     Parameters
@@ -231,26 +378,34 @@ def num_qubits_of_dim(dim: int, name: str = "rho", owner: str = "") -> int:
     return dim.bit_length() - 1
 
 
-def _as_complex_array(x, name: str, owner: str) -> np.ndarray:
+def _numeric(x, name: str, owner: str) -> np.ndarray:
+    """``x`` as a numeric numpy array (no copy when it is one); DimensionError or ParameterError otherwise."""
     try:
         arr = np.asarray(x)
     except Exception as exc:  # pragma: no cover - exotic inputs
         raise DimensionError(f"{_owner(owner)}{name} could not be converted to an array: {exc}") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
+    if arr.dtype == np.bool_ or (arr.dtype != object and isinstance(x, (list, tuple)) and _has_bool(x)):
+        raise _bool_error(x if isinstance(x, (list, tuple)) else arr, name, owner, "a numeric array")
+    if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
         raise DimensionError(f"{_owner(owner)}{name} must be a numeric array, got dtype {arr.dtype}")
+    return arr
+
+
+def _as_complex_array(x, name: str, owner: str, kind: str = "operator") -> np.ndarray:
+    arr = _numeric(as_array(x, kind, name, owner), name, owner)
     arr = np.ascontiguousarray(arr, dtype=np.complex128)
     if not np.all(np.isfinite(arr)):
         raise StateError(f"{_owner(owner)}{name} contains NaN or infinite entries")
     return arr
 
 
-def as_square_operator(x, name: str = "rho", owner: str = "") -> tuple[np.ndarray, int]:
+def as_square_operator(x: ArrayLike, name: str = "rho", owner: str = "") -> tuple[NDArray[np.complex128], int]:
     """Coerce to a contiguous complex128 array of shape ``(..., 2**n, 2**n)``; return it and n.
 
     Parameters
     ----------
-    x : array_like, shape (..., 2**n, 2**n)
-        Numeric array; NaN or infinite entries raise StateError.
+    x : array_like or qutip.Qobj, shape (..., 2**n, 2**n)
+        Numeric array (or Qobj, see :func:`as_array`); NaN or infinite entries raise StateError.
     name : str, default "rho"
         Argument name used in error messages.
     owner : str, default ""
@@ -272,7 +427,7 @@ def as_square_operator(x, name: str = "rho", owner: str = "") -> tuple[np.ndarra
     return arr, n
 
 
-def validate_mode(validate, owner: str = "") -> bool | str:
+def validate_mode(validate: bool | str, owner: str = "") -> bool | str:
     """Normalize a ``validate`` argument to ``False``, ``True`` or ``"full"``.
 
     Parameters
@@ -300,11 +455,12 @@ def validate_mode(validate, owner: str = "") -> bool | str:
     return bool(validate)
 
 
-def as_states(rho, name: str = "rho", owner: str = "") -> tuple[np.ndarray, int]:
+def as_states(rho: ArrayLike, name: str = "rho", owner: str = "") -> tuple[NDArray[np.complex128], int]:
     """Coerce to complex128 ``(..., 2**n, 2**n)`` and return it with n; no value checks.
 
     A complex128 array is returned as it is (any strides, read-only or broadcast included);
-    other numeric arrays are converted. Raises :class:`DimensionError` for a non-numeric
+    other numeric arrays are converted, and a ``qutip.Qobj`` (ket or operator) is read
+    through :func:`as_array`. Raises :class:`DimensionError` for a non-numeric
     array or a shape that is not a batch of square power-of-two matrices.
 
     Parameters
@@ -327,13 +483,7 @@ def as_states(rho, name: str = "rho", owner: str = "") -> tuple[np.ndarray, int]
     if type(rho) is np.ndarray and rho.dtype == np.complex128:
         arr = rho
     else:
-        try:
-            arr = np.asarray(rho)
-        except Exception as exc:  # pragma: no cover - exotic inputs
-            raise DimensionError(f"{_owner(owner)}{name} could not be converted to an array: {exc}") from None
-        if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-            raise DimensionError(f"{_owner(owner)}{name} must be a numeric array, got dtype {arr.dtype}")
-        arr = arr.astype(np.complex128, copy=False)
+        arr = _numeric(as_array(rho, "state", name, owner), name, owner).astype(np.complex128, copy=False)
     if arr.ndim < 2 or arr.shape[-1] != arr.shape[-2]:
         raise DimensionError(
             f"{_owner(owner)}{name} has shape {arr.shape}; expected (..., 2**n, 2**n) square matrices"
@@ -432,7 +582,7 @@ def _compiled_check(arr: np.ndarray, atol: float) -> int:
     return int(_checks.first_invalid(flat, 0, flat.shape[0], atol, tol))
 
 
-def check_states(arr: np.ndarray, name: str = "rho", owner: str = "", validate=True,
+def check_states(arr: np.ndarray, name: str = "rho", owner: str = "", validate: bool | str = True,
                  atol: float = DEFAULT_ATOL) -> None:
     """Check that every state of ``arr`` (complex128 ``(..., D, D)``, any strides) is a density matrix.
 
@@ -461,8 +611,8 @@ def check_states(arr: np.ndarray, name: str = "rho", owner: str = "", validate=T
         check_states_reference(u, name, owner, atol)
 
 
-def as_density_matrix(rho, name: str = "rho", owner: str = "", validate: bool | str = True,
-                      atol: float = DEFAULT_ATOL) -> tuple[np.ndarray, int]:
+def as_density_matrix(rho: ArrayLike, name: str = "rho", owner: str = "", validate: bool | str = True,
+                      atol: float = DEFAULT_ATOL) -> tuple[NDArray[np.complex128], int]:
     """Coerce ``rho`` to a contiguous complex128 array ``(..., 2**n, 2**n)`` and check it is a state.
 
     Checks: square with power-of-two dimension and numeric dtype; then, for every element
@@ -477,8 +627,8 @@ def as_density_matrix(rho, name: str = "rho", owner: str = "", validate: bool | 
 
     Parameters
     ----------
-    rho : array_like, shape (..., 2**n, 2**n)
-        State or batch of states.
+    rho : array_like or qutip.Qobj, shape (..., 2**n, 2**n)
+        State or batch of states; a Qobj ket becomes ``|psi><psi|`` (see :func:`as_array`).
     name : str, default "rho"
         Argument name used in error messages.
     owner : str, default ""
@@ -497,21 +647,22 @@ def as_density_matrix(rho, name: str = "rho", owner: str = "", validate: bool | 
     """
     mode = validate_mode(validate, owner)
     if not mode:
-        arr = np.ascontiguousarray(rho, dtype=np.complex128)
+        arr = np.ascontiguousarray(as_array(rho, "state", name, owner), dtype=np.complex128)
         return arr, int(arr.shape[-1]).bit_length() - 1
     arr, n = as_states(rho, name, owner)
     check_states(arr, name, owner, mode, atol)
     return np.ascontiguousarray(arr), n
 
 
-def as_ket(psi, name: str = "psi", owner: str = "", validate: bool = True,
-           atol: float = DEFAULT_ATOL) -> tuple[np.ndarray, int]:
+def as_ket(psi: ArrayLike, name: str = "psi", owner: str = "", validate: bool = True,
+           atol: float = DEFAULT_ATOL) -> tuple[NDArray[np.complex128], int]:
     """Coerce a state vector ``(..., 2**n)`` to complex128 and check its norm is 1.
 
     Parameters
     ----------
-    psi : array_like, shape (..., 2**n)
-        State vector or batch; NaN or infinite entries raise StateError.
+    psi : array_like or qutip.Qobj, shape (..., 2**n)
+        State vector or batch (a Qobj ket or bra becomes a vector); NaN or infinite entries
+        raise StateError.
     name : str, default "psi"
         Argument name used in error messages.
     owner : str, default ""
@@ -528,7 +679,7 @@ def as_ket(psi, name: str = "psi", owner: str = "", validate: bool = True,
     n : int
         Number of qubits.
     """
-    arr = _as_complex_array(psi, name, owner)
+    arr = _as_complex_array(psi, name, owner, "ket")
     if arr.ndim < 1:
         raise DimensionError(f"{_owner(owner)}{name} is a scalar; expected a state vector of length 2**n")
     n = num_qubits_of_dim(arr.shape[-1], name, owner)
@@ -543,7 +694,7 @@ def as_ket(psi, name: str = "psi", owner: str = "", validate: bool = True,
     return arr, n
 
 
-def check_targets(targets, n: int, name: str = "targets", owner: str = "",
+def check_targets(targets: int | Sequence[int], n: int, name: str = "targets", owner: str = "",
                   expected: int | None = None) -> tuple[int, ...]:
     """Validate an ordered sequence of distinct qubit indices in ``range(n)``.
 
@@ -599,8 +750,8 @@ def check_targets(targets, n: int, name: str = "targets", owner: str = "",
     return tuple(out)
 
 
-def as_kraus(kraus, name: str = "kraus", owner: str = "", validate: bool = True,
-             atol: float = 1e-10) -> tuple[np.ndarray, int]:
+def as_kraus(kraus: ArrayLike, name: str = "kraus", owner: str = "", validate: bool = True,
+             atol: float = 1e-10) -> tuple[NDArray[np.complex128], int]:
     """Coerce Kraus operators to complex128 ``(k, 2**m, 2**m)`` and check sum K^dag K = I.
 
     A single matrix ``(2**m, 2**m)`` is accepted as a one-operator set.
@@ -614,7 +765,7 @@ def as_kraus(kraus, name: str = "kraus", owner: str = "", validate: bool = True,
 
     Parameters
     ----------
-    kraus : array_like, shape (k, 2**m, 2**m) or (2**m, 2**m)
+    kraus : array_like, qutip.Qobj or list of Qobj, shape (k, 2**m, 2**m) or (2**m, 2**m)
         Kraus operators; NaN or infinite entries raise StateError.
     name : str, default "kraus"
         Argument name used in error messages.
@@ -651,8 +802,8 @@ def as_kraus(kraus, name: str = "kraus", owner: str = "", validate: bool = True,
     return np.ascontiguousarray(arr), m
 
 
-def check_unitary(U, name: str = "U", owner: str = "", validate: bool = True,
-                  atol: float = 1e-10) -> tuple[np.ndarray, int]:
+def check_unitary(U: ArrayLike, name: str = "U", owner: str = "", validate: bool = True,
+                  atol: float = 1e-10) -> tuple[NDArray[np.complex128], int]:
     """Coerce ``U`` to complex128 ``(2**m, 2**m)`` and check ``U^dag U = I``.
 
     Parameters

@@ -52,13 +52,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from qnet_core._pair import TINY
 from qnet_core._pair import _purify_bd as _pair_purify_bd
 from qnet_core._pair import _purify_bd_batch as _pair_purify_bd_batch
 from qnet_core._pair import _purify_norm_4x4, _purify_norm_batch
 from qnet_core.bell_diagonal import BellDiagonal
+from qnet_core._args import numbers_only
 from qnet_core.errors import ParameterError
+from qnet_core.validation import validate_mode
 
 from .._common import (ZERO, Result, _as_coeffs, _as_pair, _as_two_pairs, _coefficient_arrays, _fidelity_phi_plus,
                        _flat_pairs, _one_of, _probability, _scalar,
@@ -97,9 +100,17 @@ def _check_method(method, owner: str) -> int:
         return _METHOD_CODE[_one_of(method, PURIFICATION_METHODS, "method", owner)]  # raises
 
 
+#: Most rounds one schedule runs: the outputs hold one state per round, and 1000 recurrence rounds
+#: consume 2**1000 pairs (the fidelity has long converged; the cost stays a finite float).
+MAX_ROUNDS = 1000
+
+
 def _check_rounds(rounds, owner: str) -> int:
-    if isinstance(rounds, bool) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
+    if isinstance(rounds, (bool, np.bool_)) or not isinstance(rounds, (int, np.integer)) or rounds < 1:
         raise ParameterError(f"{owner}(): rounds={rounds!r} must be an integer >= 1")
+    if rounds > MAX_ROUNDS:
+        raise ParameterError(f"{owner}(): rounds={rounds!r} must be at most {MAX_ROUNDS}; every round's state is "
+                             "kept, and the fidelity converges long before")
     return int(rounds)
 
 
@@ -174,7 +185,14 @@ class PurificationRounds(Result):
 
 
 # --------------------------------------------------------------------------- Bell-diagonal maps
-def werner_twirl(coeffs, validate: bool = True):
+def _bell_input(c, name: str, owner: str):
+    """``c`` unchanged if it is a BellDiagonal or a numeric array; ParameterError for bools, strings, objects."""
+    if isinstance(c, BellDiagonal):
+        return c
+    return numbers_only(c, name, owner, "an array of real Bell coefficients, shape (..., 4), or a BellDiagonal")
+
+
+def werner_twirl(coeffs: ArrayLike | BellDiagonal, validate: bool = True) -> np.ndarray:
     """Werner form ``(F, (1-F)/3, (1-F)/3, (1-F)/3)`` of Bell coefficients (BBPSSW's twirl).
 
     Parameters
@@ -194,7 +212,8 @@ def werner_twirl(coeffs, validate: bool = True):
     >>> werner_twirl([0.7, 0.3, 0.0, 0.0]).round(2).tolist()
     [0.7, 0.1, 0.1, 0.1]
     """
-    c = _as_coeffs(coeffs, "coeffs", "werner_twirl", validate)
+    validate = validate_mode(validate, "werner_twirl")
+    c = _as_coeffs(_bell_input(coeffs, "coeffs", "werner_twirl"), "coeffs", "werner_twirl", validate)
     F = c[..., 0]
     q = (1.0 - F) / 3.0
     out = np.stack([F, q, q, q], axis=-1)
@@ -248,7 +267,8 @@ def _purify(a: np.ndarray, b: np.ndarray, m: int, g: float, q: float) -> Purific
     return PurificationResult(out.reshape(batch + (4, 4)), _scalar(p.reshape(batch)), _scalar(f.reshape(batch)))
 
 
-def dejmps_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
+def dejmps_map(c1: ArrayLike | BellDiagonal,
+               c2: ArrayLike | BellDiagonal | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Noiseless DEJMPS recurrence on Bell coefficients: ``(coefficients (..., 4), p_success (...))``.
 
     Parameters
@@ -274,13 +294,14 @@ def dejmps_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
     >>> round(float(c[0]), 6), round(float(p), 6)
     (0.735294, 0.68)
     """
-    a = _as_coeffs(c1, "c1", "dejmps_map")
-    b = a if c2 is None else _as_coeffs(c2, "c2", "dejmps_map")
+    a = _as_coeffs(_bell_input(c1, "c1", "dejmps_map"), "c1", "dejmps_map")
+    b = a if c2 is None else _as_coeffs(_bell_input(c2, "c2", "dejmps_map"), "c2", "dejmps_map")
     c, p = _round_bd(a, b, 0, 0.0, 0.0)
     return c, np.asarray(p)
 
 
-def bbpssw_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
+def bbpssw_map(c1: ArrayLike | BellDiagonal,
+               c2: ArrayLike | BellDiagonal | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Noiseless BBPSSW recurrence (twirl to Werner, bilateral CNOT, keep if equal).
 
     Parameters
@@ -304,15 +325,16 @@ def bbpssw_map(c1, c2=None) -> tuple[np.ndarray, np.ndarray]:
     >>> round(float(c[0]), 6)
     0.735294
     """
-    a = _as_coeffs(c1, "c1", "bbpssw_map")
-    b = a if c2 is None else _as_coeffs(c2, "c2", "bbpssw_map")
+    a = _as_coeffs(_bell_input(c1, "c1", "bbpssw_map"), "c1", "bbpssw_map")
+    b = a if c2 is None else _as_coeffs(_bell_input(c2, "c2", "bbpssw_map"), "c2", "bbpssw_map")
     c, p = _round_bd(a, b, 1, 0.0, 0.0)
     return c, np.asarray(p)
 
 
 # --------------------------------------------------------------------------- one round
-def purify(rho1, rho2=None, *, method: Literal["dejmps", "bbpssw"] = "dejmps", gate_error: float = ZERO,
-           readout_error: float = ZERO, validate: bool | str = True, **deprecated) -> PurificationResult:
+def purify(rho1: ArrayLike | BellDiagonal, rho2: ArrayLike | BellDiagonal | None = None, *,
+           method: Literal["dejmps", "bbpssw"] = "dejmps", gate_error: float = ZERO, readout_error: float = ZERO,
+           validate: bool | str = True, **deprecated) -> PurificationResult:
     """One recurrence purification round (DEJMPS or BBPSSW) with noisy CNOTs and measurements.
 
     Parameters
@@ -413,8 +435,9 @@ def _schedule(x: np.ndarray, aux: np.ndarray | None, rounds: int, scheme: str, m
                               states=BellDiagonal._trusted(states) if bell_diagonal else states)
 
 
-def recurrence_rounds(rho, rounds: int, *, method: Literal["dejmps", "bbpssw"] = "dejmps", gate_error: float = ZERO,
-                      readout_error: float = ZERO, validate: bool | str = True, **deprecated) -> PurificationRounds:
+def recurrence_rounds(rho: ArrayLike | BellDiagonal, rounds: int, *, method: Literal["dejmps", "bbpssw"] = "dejmps",
+                      gate_error: float = ZERO, readout_error: float = ZERO, validate: bool | str = True,
+                      **deprecated) -> PurificationRounds:
     """Symmetric recurrence: round r purifies two copies of round r-1's output.
 
     Parameters
@@ -422,7 +445,8 @@ def recurrence_rounds(rho, rounds: int, *, method: Literal["dejmps", "bbpssw"] =
     rho : array_like, shape (..., 4, 4), or BellDiagonal
         Elementary pair.
     rounds : int
-        Number of rounds k >= 1 (the output consumes ``2**k`` pairs when every round succeeds).
+        Number of rounds k, 1 to ``MAX_ROUNDS`` (1000) (the output consumes ``2**k`` pairs when
+        every round succeeds).
     method, gate_error, readout_error, validate, **deprecated
         As in :func:`purify`.
 
@@ -454,9 +478,9 @@ def recurrence_rounds(rho, rounds: int, *, method: Literal["dejmps", "bbpssw"] =
     return _schedule(_as_pair(rho, "rho", owner, validate), None, rounds, "recurrence", m, g, q, False)
 
 
-def pumping_rounds(rho, rounds: int, *, auxiliary=None, method: Literal["dejmps", "bbpssw"] = "dejmps",
-                   gate_error: float = ZERO, readout_error: float = ZERO, validate: bool | str = True,
-                   **deprecated) -> PurificationRounds:
+def pumping_rounds(rho: ArrayLike | BellDiagonal, rounds: int, *, auxiliary: ArrayLike | BellDiagonal | None = None,
+                   method: Literal["dejmps", "bbpssw"] = "dejmps", gate_error: float = ZERO,
+                   readout_error: float = ZERO, validate: bool | str = True, **deprecated) -> PurificationRounds:
     """Entanglement pumping: each round purifies the kept pair with a fresh auxiliary pair.
 
     Parameters
@@ -464,7 +488,7 @@ def pumping_rounds(rho, rounds: int, *, auxiliary=None, method: Literal["dejmps"
     rho : array_like, shape (..., 4, 4), or BellDiagonal
         Initial kept pair.
     rounds : int
-        Number of pumping steps k >= 1.
+        Number of pumping steps k, 1 to ``MAX_ROUNDS`` (1000).
     auxiliary : array_like, shape (..., 4, 4), or BellDiagonal, optional
         The fresh pair used (and measured) in every round; default ``rho``.
     method, gate_error, readout_error, validate, **deprecated
@@ -500,8 +524,8 @@ def pumping_rounds(rho, rounds: int, *, auxiliary=None, method: Literal["dejmps"
 
 # --------------------------------------------------------------------------- deprecated names
 @deprecated_alias("bd_purify", "purify(BellDiagonal(c1), BellDiagonal(c2), ...)")
-def bd_purify(c1, c2=None, *, method: str = "dejmps", gate_error: float = 0.0, readout_error: float = 0.0,
-              validate: bool = True) -> PurificationResult:
+def bd_purify(c1: ArrayLike | BellDiagonal, c2: ArrayLike | BellDiagonal | None = None, *, method: str = "dejmps",
+              gate_error: float = 0.0, readout_error: float = 0.0, validate: bool = True) -> PurificationResult:
     """Deprecated alias of :func:`purify` on coefficient arrays; warns, goes away in the next release.
 
     Parameters
@@ -536,8 +560,9 @@ def bd_purify(c1, c2=None, *, method: str = "dejmps", gate_error: float = 0.0, r
 
 
 @deprecated_alias("bd_recurrence_rounds", "recurrence_rounds(BellDiagonal(coeffs), rounds, ...)")
-def bd_recurrence_rounds(coeffs, rounds: int, *, method: str = "dejmps", gate_error: float = 0.0,
-                         readout_error: float = 0.0, validate: bool = True) -> PurificationRounds:
+def bd_recurrence_rounds(coeffs: ArrayLike | BellDiagonal, rounds: int, *, method: str = "dejmps",
+                         gate_error: float = 0.0, readout_error: float = 0.0,
+                         validate: bool = True) -> PurificationRounds:
     """Deprecated alias of :func:`recurrence_rounds` on coefficient arrays; warns, goes away in the next release.
 
     Parameters
@@ -571,8 +596,9 @@ def bd_recurrence_rounds(coeffs, rounds: int, *, method: str = "dejmps", gate_er
 
 
 @deprecated_alias("bd_pumping_rounds", "pumping_rounds(BellDiagonal(coeffs), rounds, ...)")
-def bd_pumping_rounds(coeffs, rounds: int, *, auxiliary=None, method: str = "dejmps", gate_error: float = 0.0,
-                      readout_error: float = 0.0, validate: bool = True) -> PurificationRounds:
+def bd_pumping_rounds(coeffs: ArrayLike | BellDiagonal, rounds: int, *,
+                      auxiliary: ArrayLike | BellDiagonal | None = None, method: str = "dejmps",
+                      gate_error: float = 0.0, readout_error: float = 0.0, validate: bool = True) -> PurificationRounds:
     """Deprecated alias of :func:`pumping_rounds` on coefficient arrays; warns, goes away in the next release.
 
     Parameters

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 import channels
 from qnet_core import measure, permute_qubits, tensor
@@ -44,7 +45,8 @@ from qnet_core.bell_diagonal import BellDiagonal
 from qnet_core.errors import DimensionError
 from qnet_core.gates import CNOT, I2, X, Z
 from qnet_core.ops import OperationSequence
-from qnet_core.validation import as_density_matrix
+from qnet_core._args import numbers_only
+from qnet_core.validation import as_density_matrix, validate_mode
 
 from .._common import (ZERO, Result, _as_coeffs, _as_pair, _probability, _scalar, _state_fidelity, deprecated_alias,
                        renamed_errors)
@@ -138,7 +140,7 @@ def _two_qubit_sequence(n: int, a: int, b: int, index: int) -> OperationSequence
 def _remote_cnot_dense(rho: np.ndarray, pair: np.ndarray, a: int, b: int, g: float, q: float) -> np.ndarray:
     """Run the protocol on register ``rho`` (control a, target b) with ``pair`` on (A', B')."""
     n = int(rho.shape[-1]).bit_length() - 1 + 2
-    full = tensor(rho, permute_qubits(pair, [1, 0], validate=False))  # (..., B', A')
+    full = tensor(rho, permute_qubits(pair, [1, 0], validate=False), validate=False)  # (..., B', A')
     st1, fix1, st2, fix2 = _stage_sequences(n, a, b, g, q)
     full = st1.apply(full, validate=False)
     m1 = measure(full, [n - 1], "Z", normalize=False, validate=False)  # unnormalized p_m rho_m
@@ -223,8 +225,9 @@ def _remote_cnot_bd(arr: np.ndarray, n: int, c: np.ndarray, a: int, b: int, g: f
 
 
 # --------------------------------------------------------------------------- public functions
-def remote_cnot(state, pair, *, control: int = 0, target: int = 1, gate_error: float = ZERO,
-                readout_error: float = ZERO, validate: bool | str = True, **deprecated) -> RemoteGateResult:
+def remote_cnot(state: ArrayLike | BellDiagonal, pair: ArrayLike | BellDiagonal, *, control: int = 0, target: int = 1,
+                gate_error: float = ZERO, readout_error: float = ZERO, validate: bool | str = True,
+                **deprecated) -> RemoteGateResult:
     """Apply CNOT(control -> target) between two nodes using the shared ``pair``.
 
     Parameters
@@ -273,7 +276,7 @@ def remote_cnot(state, pair, *, control: int = 0, target: int = 1, gate_error: f
     return RemoteGateResult(state=out, fidelity=_state_fidelity(out, ideal))
 
 
-def remote_cnot_fidelity(pair, *, gate_error: float = ZERO, readout_error: float = ZERO,
+def remote_cnot_fidelity(pair: ArrayLike | BellDiagonal, *, gate_error: float = ZERO, readout_error: float = ZERO,
                          validate: bool | str = True, **deprecated) -> RemoteGateFidelity:
     """Process and average gate fidelity of the remote CNOT with ``pair`` (exact).
 
@@ -314,8 +317,8 @@ def remote_cnot_fidelity(pair, *, gate_error: float = ZERO, readout_error: float
     return _gate_figures(np.real(np.einsum("...ij,ji->...", out, _choi_target())))
 
 
-def remote_cnot_error_distribution(coeffs, *, gate_error: float = ZERO, readout_error: float = ZERO,
-                                   validate: bool = True, **deprecated) -> np.ndarray:
+def remote_cnot_error_distribution(coeffs: ArrayLike | BellDiagonal, *, gate_error: float = ZERO,
+                                   readout_error: float = ZERO, validate: bool = True, **deprecated) -> np.ndarray:
     """Pauli-error distribution on (a, b) after the remote CNOT with a Bell-diagonal pair.
 
     Parameters
@@ -341,6 +344,9 @@ def remote_cnot_error_distribution(coeffs, *, gate_error: float = ZERO, readout_
     owner = "remote_cnot_error_distribution"
     if deprecated:
         gate_error, readout_error = renamed_errors(owner, deprecated, gate_error, readout_error)
+    validate = validate_mode(validate, owner)
+    if not isinstance(coeffs, BellDiagonal):
+        numbers_only(coeffs, "coeffs", owner, "an array of real Bell coefficients, shape (..., 4), or a BellDiagonal")
     c = _as_coeffs(coeffs, "coeffs", owner, validate)
     g, q = _params(owner, gate_error, readout_error)
     return _error_distribution(c, g, q)
@@ -348,8 +354,9 @@ def remote_cnot_error_distribution(coeffs, *, gate_error: float = ZERO, readout_
 
 # --------------------------------------------------------------------------- deprecated names
 @deprecated_alias("bd_remote_cnot", "remote_cnot(state, BellDiagonal(coeffs), ...)")
-def bd_remote_cnot(state, coeffs, *, control: int = 0, target: int = 1, gate_error: float = 0.0,
-                   readout_error: float = 0.0, validate: bool = True) -> RemoteGateResult:
+def bd_remote_cnot(state: ArrayLike | BellDiagonal, coeffs: ArrayLike | BellDiagonal, *, control: int = 0,
+                   target: int = 1, gate_error: float = 0.0, readout_error: float = 0.0,
+                   validate: bool = True) -> RemoteGateResult:
     """Deprecated alias of :func:`remote_cnot` on coefficient arrays; warns, goes away in the next release.
 
     Parameters
@@ -382,7 +389,7 @@ def bd_remote_cnot(state, coeffs, *, control: int = 0, target: int = 1, gate_err
 
 
 @deprecated_alias("bd_remote_cnot_fidelity", "remote_cnot_fidelity(BellDiagonal(coeffs), ...)")
-def bd_remote_cnot_fidelity(coeffs, *, gate_error: float = 0.0, readout_error: float = 0.0,
+def bd_remote_cnot_fidelity(coeffs: ArrayLike | BellDiagonal, *, gate_error: float = 0.0, readout_error: float = 0.0,
                             validate: bool = True) -> RemoteGateFidelity:
     """Deprecated alias of :func:`remote_cnot_fidelity` on coefficient arrays; warns, goes away in the next release.
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from qnet_core._pair import _swap_bd as _pair_swap_bd
 from qnet_core._pair import _swap_bd_batch as _pair_swap_bd_batch
@@ -141,7 +142,7 @@ class SwapResult(Result):
     _DICT_EXTRAS = (("fidelity", "fidelity"),)
 
     @property
-    def fidelity(self):
+    def fidelity(self) -> float | np.ndarray:
         """Fidelity of ``state`` to ``|phi+>`` (meaningful when corrected)."""
         s = self.state
         if isinstance(s, BellDiagonal):
@@ -156,9 +157,9 @@ _new_swap_result = fast_constructor(SwapResult)
 
 
 # --------------------------------------------------------------------------- the operation
-def entanglement_swap(a, b, *, gate_error: float = ZERO, readout_error: float = ZERO,
-                      bsm: Literal["ideal", "linear_optics"] = "ideal", correct: bool = True,
-                      validate: bool | str = True, **deprecated) -> SwapResult:
+def entanglement_swap(a: ArrayLike | BellDiagonal, b: ArrayLike | BellDiagonal, *, gate_error: float = ZERO,
+                      readout_error: float = ZERO, bsm: Literal["ideal", "linear_optics"] = "ideal",
+                      correct: bool = True, validate: bool | str = True, **deprecated) -> SwapResult:
     """Swap two pairs by a (noisy) Bell-state measurement on their inner qubits.
 
     Parameters
@@ -267,8 +268,9 @@ def _swap_bd(c1: np.ndarray, c2: np.ndarray, g: float, q: float, first: int, cor
 
 
 @deprecated_alias("bd_entanglement_swap", "entanglement_swap(BellDiagonal(c1), BellDiagonal(c2), ...)")
-def bd_entanglement_swap(c1, c2, *, gate_error: float = 0.0, readout_error: float = 0.0, bsm: str = "ideal",
-                         correct: bool = True, validate: bool = True) -> SwapResult:
+def bd_entanglement_swap(c1: ArrayLike | BellDiagonal, c2: ArrayLike | BellDiagonal, *, gate_error: float = 0.0,
+                         readout_error: float = 0.0, bsm: str = "ideal", correct: bool = True,
+                         validate: bool = True) -> SwapResult:
     """Deprecated alias of :func:`entanglement_swap` on coefficient arrays; warns, goes away in the next release.
 
     Parameters

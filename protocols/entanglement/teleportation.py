@@ -40,6 +40,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 import channels
 from qnet_core import _pair
@@ -250,9 +251,9 @@ def _teleport_bd(x: np.ndarray, c: np.ndarray, g: float, q: float, mem: _Memory)
 
 
 # --------------------------------------------------------------------------- public functions
-def teleport(psi, resource, *, gate_error: float = ZERO, readout_error: float = ZERO, distance_km: float = 0.0,
-             t1_s: float = math.inf, t2_s: float | None = None, refractive_index: float = 1.44,
-             validate: bool | str = True, **deprecated) -> TeleportationResult:
+def teleport(psi: ArrayLike | BellDiagonal, resource: ArrayLike | BellDiagonal, *, gate_error: float = ZERO,
+             readout_error: float = ZERO, distance_km: float = 0.0, t1_s: float = math.inf, t2_s: float | None = None,
+             refractive_index: float = 1.44, validate: bool | str = True, **deprecated) -> TeleportationResult:
     """Teleport a single-qubit state through a two-qubit resource.
 
     Parameters
@@ -302,9 +303,9 @@ def teleport(psi, resource, *, gate_error: float = ZERO, readout_error: float = 
     return _teleport(x, _as_pair(resource, "resource", owner, validate), g, q, mem)
 
 
-def teleport_entangled(state, resource, *, gate_error: float = ZERO, readout_error: float = ZERO,
-                       distance_km: float = 0.0, t1_s: float = math.inf, t2_s: float | None = None,
-                       refractive_index: float = 1.44, validate: bool | str = True,
+def teleport_entangled(state: ArrayLike | BellDiagonal, resource: ArrayLike | BellDiagonal, *, gate_error: float = ZERO,
+                       readout_error: float = ZERO, distance_km: float = 0.0, t1_s: float = math.inf,
+                       t2_s: float | None = None, refractive_index: float = 1.44, validate: bool | str = True,
                        **deprecated) -> TeleportationResult:
     """Teleport qubit 1 of a two-qubit state (R, S); returns the (R, B) state.
 
@@ -343,7 +344,7 @@ def teleport_entangled(state, resource, *, gate_error: float = ZERO, readout_err
     return TeleportationResult(out, _state_fidelity(out, x), probs, mem.delay_s)
 
 
-def teleportation_fidelity(resource, *, gate_error: float = ZERO, readout_error: float = ZERO,
+def teleportation_fidelity(resource: ArrayLike | BellDiagonal, *, gate_error: float = ZERO, readout_error: float = ZERO,
                            distance_km: float = 0.0, t1_s: float = math.inf, t2_s: float | None = None,
                            refractive_index: float = 1.44, validate: bool | str = True,
                            **deprecated) -> TeleportationFidelity:
@@ -389,9 +390,9 @@ def teleportation_fidelity(resource, *, gate_error: float = ZERO, readout_error:
 
 # --------------------------------------------------------------------------- deprecated names
 @deprecated_alias("bd_teleport", "teleport(psi, BellDiagonal(coeffs), ...)")
-def bd_teleport(psi, coeffs, *, gate_error: float = 0.0, readout_error: float = 0.0, distance_km: float = 0.0,
-                t1_s: float = math.inf, t2_s: float | None = None, refractive_index: float = 1.44,
-                validate: bool = True) -> TeleportationResult:
+def bd_teleport(psi: ArrayLike | BellDiagonal, coeffs: ArrayLike | BellDiagonal, *, gate_error: float = 0.0,
+                readout_error: float = 0.0, distance_km: float = 0.0, t1_s: float = math.inf, t2_s: float | None = None,
+                refractive_index: float = 1.44, validate: bool = True) -> TeleportationResult:
     """Deprecated alias of :func:`teleport` on coefficient arrays; warns, goes away in the next release.
 
     Parameters
@@ -424,7 +425,7 @@ def bd_teleport(psi, coeffs, *, gate_error: float = 0.0, readout_error: float = 
 
 
 @deprecated_alias("bd_teleportation_fidelity", "teleportation_fidelity(BellDiagonal(coeffs), ...)")
-def bd_teleportation_fidelity(coeffs, *, gate_error: float = 0.0, readout_error: float = 0.0,
+def bd_teleportation_fidelity(coeffs: ArrayLike | BellDiagonal, *, gate_error: float = 0.0, readout_error: float = 0.0,
                               distance_km: float = 0.0, t1_s: float = math.inf, t2_s: float | None = None,
                               refractive_index: float = 1.44, validate: bool = True) -> TeleportationFidelity:
     """Deprecated alias of :func:`teleportation_fidelity` on coefficient arrays; warns, goes away in the next release.

@@ -30,6 +30,7 @@ import numpy as np
 
 from qnet_core.errors import ParameterError
 from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
+from qnet_core._args import real_array
 from qnet_core.validation import check_positive
 
 from .system import QKDSystem
@@ -70,7 +71,7 @@ def _check_decoy(decoy, nu, owner):
 
 def _distances(distance_km, owner):
     """Distances of a key-rate table: a 1-D float64 array of finite lengths >= 0 (km)."""
-    d = np.atleast_1d(np.asarray(distance_km, dtype=np.float64))
+    d = np.atleast_1d(real_array(distance_km, "distance_km", owner))
     if d.ndim != 1 or d.size == 0:
         raise ParameterError(
             f"{owner}(): distance_km must be a number or a 1-D sequence of numbers, got shape {d.shape}"

@@ -40,13 +40,16 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from qnet_core.errors import ParameterError
 from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
-from qnet_core.random import as_generator, spawn_seeds
+from qnet_core.random import SeedLike, as_generator, spawn_seeds
+from qnet_core._args import real, real_array
 from qnet_core.validation import check_nonnegative, check_positive, check_probability
 
 from ._common import (DECOY_METHODS, E0, SIFT_FACTOR, _check_decoy, _check_system, _coherent_gain_error,
@@ -77,15 +80,23 @@ def _owner_check_positive_int(value, name, owner):
 
 
 def _check_mu_array(mu, owner, name="mu"):
-    arr = np.asarray(mu, dtype=np.float64)
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0):
-        bad = arr[~(np.isfinite(arr) & (arr > 0))].ravel()[0]
-        raise ParameterError(f"{owner}(): {name}={float(bad)!r} must be a finite intensity > 0 (mean photon number)")
-    return arr
+    return real_array(mu, name, owner, lo=0.0, lo_open=True, what="an intensity (mean photon number)")
+
+
+#: Most chunks (seed streams) one Monte Carlo run may use; a larger run is refused up front.
+#: Each chunk costs ~0.2 ms of Python overhead besides its pulses, so more chunks than this only
+#: add overhead (raise ``chunk_pulses``; 4096 chunks of the default 2**27 pulses is 5.5e11 pulses).
+MAX_CHUNKS = 4096
+#: Most pulses one Monte Carlo run may simulate: counts stay exact in float64 below 2**53.
+MAX_PULSES = 2**53
+
+
+def _probs(value, name, owner, hi=1.0):
+    return real_array(value, name, owner, lo=0.0, hi=hi)
 
 
 # ----------------------------------------------------------------------------- closed forms
-def shor_preskill_key_fraction(qber, ec_efficiency: float = 1.0):
+def shor_preskill_key_fraction(qber: ArrayLike, ec_efficiency: float = 1.0) -> float | np.ndarray:
     """Secret fraction per sifted bit ``1 - f h(Q) - h(Q)`` (Shor-Preskill), clipped at 0.
 
     With ``f = 1`` this is ``1 - 2 h(Q)``, zero at ``Q = 11.00 %``
@@ -108,9 +119,7 @@ def shor_preskill_key_fraction(qber, ec_efficiency: float = 1.0):
     >>> round(shor_preskill_key_fraction(0.0), 3)
     1.0
     """
-    q = np.asarray(qber, dtype=np.float64)
-    if not np.all(np.isfinite(q)) or np.any(q < 0) or np.any(q > 0.5):
-        raise ParameterError(f"shor_preskill_key_fraction(): qber={qber!r} must lie in [0, 0.5]")
+    q = real_array(qber, "qber", "shor_preskill_key_fraction", lo=0.0, hi=0.5, what="a QBER")
     f = check_positive(ec_efficiency, "ec_efficiency", "shor_preskill_key_fraction")
     if f < 1:
         raise ParameterError(f"shor_preskill_key_fraction(): ec_efficiency={ec_efficiency!r} must be >= 1")
@@ -118,7 +127,8 @@ def shor_preskill_key_fraction(qber, ec_efficiency: float = 1.0):
     return _ret(np.maximum(0.0, 1.0 - f * h - h))
 
 
-def single_photon_yield_error(eta, dark_count_prob: float, misalignment: float):
+def single_photon_yield_error(eta: ArrayLike, dark_count_prob: float,
+                              misalignment: float) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Yield ``Y1`` and error rate ``e1`` of a single photon through transmittance ``eta``.
 
     ``Y1 = 1 - (1 - Y0)(1 - eta)``, ``e1 Y1 = e_d eta + Y0 (1 - eta) / 2``.
@@ -145,11 +155,16 @@ def single_photon_yield_error(eta, dark_count_prob: float, misalignment: float):
     >>> (y1, e1)
     (1.0, 0.02)
     """
-    y1, e1 = _single_photon_yield_error(eta, float(dark_count_prob), float(misalignment))
+    owner = "single_photon_yield_error"
+    eta = _probs(eta, "eta", owner)
+    y0 = real(dark_count_prob, "dark_count_prob", owner, lo=0.0, hi=1.0)
+    ed = real(misalignment, "misalignment", owner, lo=0.0, hi=0.5)
+    y1, e1 = _single_photon_yield_error(eta, y0, ed)
     return _ret(y1), _ret(e1)
 
 
-def coherent_gain_error(eta, mu, dark_count_prob: float, misalignment: float):
+def coherent_gain_error(eta: ArrayLike, mu: ArrayLike, dark_count_prob: float,
+                        misalignment: float) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Gain ``Q_mu`` and QBER ``E_mu`` of a phase-randomized coherent state of mean ``mu``.
 
     ``Q = 1 - (1 - Y0) exp(-eta mu)``, ``E Q = e_d (1 - exp(-eta mu)) + Y0 exp(-eta mu) / 2``
@@ -179,11 +194,17 @@ def coherent_gain_error(eta, mu, dark_count_prob: float, misalignment: float):
     >>> round(q * 1e9, 6), e
     (1.0, 0.0)
     """
-    q, e = _coherent_gain_error(eta, mu, float(dark_count_prob), float(misalignment))
+    owner = "coherent_gain_error"
+    eta = _probs(eta, "eta", owner)
+    mu = real_array(mu, "mu", owner, lo=0.0, what="an intensity (mean photon number)")
+    y0 = real(dark_count_prob, "dark_count_prob", owner, lo=0.0, hi=1.0)
+    ed = real(misalignment, "misalignment", owner, lo=0.0, hi=0.5)
+    q, e = _coherent_gain_error(eta, mu, y0, ed)
     return _ret(q), _ret(e)
 
 
-def bb84_single_photon_rate(distance_km, system: QKDSystem | None = None, per: str = "pulse"):
+def bb84_single_photon_rate(distance_km: ArrayLike, system: QKDSystem | None = None,
+                            per: str = "pulse") -> float | np.ndarray:
     """Asymptotic key rate of BB84 with an ideal single-photon source (Shor-Preskill).
 
     ``R = q Y1 [1 - f h(e1) - h(e1)]`` per pulse with ``q = 1/2``.
@@ -228,7 +249,8 @@ def _normalize(r_pulse, per, system, eta, owner, single=False, q_sift=None):
     raise ParameterError(f"{owner}(): per={per!r} is not allowed; use 'pulse', 'sifted' or 'second'")
 
 
-def decoy_estimates_vacuum_weak(q_mu, e_mu, q_nu, e_nu, y0, mu, nu):
+def decoy_estimates_vacuum_weak(q_mu: ArrayLike, e_mu: ArrayLike, q_nu: ArrayLike, e_nu: ArrayLike, y0: ArrayLike,
+                                mu: ArrayLike, nu: ArrayLike) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Vacuum + weak decoy bounds ``(Y1^L, e1^U)`` (Ma, Qi, Zhao, Lo 2005, Eqs. (34), (37)).
 
     ``Y1^L = mu / (mu nu - nu**2) [Q_nu e**nu - Q_mu e**mu nu**2 / mu**2 - (mu**2 - nu**2) / mu**2 Y0]``
@@ -259,12 +281,21 @@ def decoy_estimates_vacuum_weak(q_mu, e_mu, q_nu, e_nu, y0, mu, nu):
     >>> (y1, e1)
     (0.0, 0.5)
     """
+    owner = "decoy_estimates_vacuum_weak"
+    q_mu, e_mu, q_nu, e_nu, y0 = (_probs(v, n, owner) for v, n in ((q_mu, "q_mu"), (e_mu, "e_mu"), (q_nu, "q_nu"),
+                                                                     (e_nu, "e_nu"), (y0, "y0")))
+    mu = _check_mu_array(mu, owner)
+    nu = _check_mu_array(nu, owner, "nu")
+    # exp(mu) overflows above ~709; such intensities carry no single-photon information
+    mu = real_array(mu, "mu", owner, hi=700.0, what="an intensity (mean photon number)")
+    if np.any(mu <= nu):
+        raise ParameterError(f"{owner}(): mu={_ret(mu)!r} must exceed the weak decoy intensity nu={_ret(nu)!r}")
     y1, e1 = _decoy_estimates_vacuum_weak(q_mu, e_mu, q_nu, e_nu, y0, mu, nu)
     return _ret(y1), _ret(e1)
 
 
-def decoy_bb84_rate(distance_km, mu=None, system: QKDSystem | None = None, decoy: str = "infinite",
-                    nu: float = 0.05, per: str = "pulse"):
+def decoy_bb84_rate(distance_km: ArrayLike, mu: ArrayLike | None = None, system: QKDSystem | None = None,
+                    decoy: str = "infinite", nu: float = 0.05, per: str = "pulse") -> float | np.ndarray:
     """Asymptotic key rate of decoy-state BB84 with weak coherent pulses.
 
     Parameters
@@ -309,7 +340,8 @@ def decoy_bb84_rate(distance_km, mu=None, system: QKDSystem | None = None, decoy
     return _ret(_normalize(r, per, system, eta, owner, q_sift=q_mu))
 
 
-def optimal_mu(distance_km, system: QKDSystem | None = None, decoy: str = "infinite", nu: float = 0.05):
+def optimal_mu(distance_km: ArrayLike, system: QKDSystem | None = None, decoy: str = "infinite",
+               nu: float = 0.05) -> float | np.ndarray:
     """Signal intensity maximizing the decoy-state key rate at each distance.
 
     Searches mu in [1e-3, 1.2] on a log grid, refined by golden section. Where no key can be
@@ -345,7 +377,7 @@ def optimal_mu(distance_km, system: QKDSystem | None = None, decoy: str = "infin
     return _ret(mu), _ret(r)
 
 
-def max_distance_km(rate_fn, hi_km: float = 1000.0, tol_km: float = 1e-3) -> float:
+def max_distance_km(rate_fn: Callable[[float], float], hi_km: float = 1000.0, tol_km: float = 1e-3) -> float:
     """Largest distance (km) at which ``rate_fn(distance_km) > 0``, by bisection.
 
     ``rate_fn`` must be positive at 0 km and monotone decreasing; returns 0.0 if it is not
@@ -370,14 +402,33 @@ def max_distance_km(rate_fn, hi_km: float = 1000.0, tol_km: float = 1e-3) -> flo
     >>> round(max_distance_km(lambda d: 100.0 - d), 2)
     100.0
     """
-    lo, hi = 0.0, float(hi_km)
-    if rate_fn(lo) <= 0:
+    owner = "max_distance_km"
+    if not callable(rate_fn):
+        raise ParameterError(f"{owner}(): rate_fn={rate_fn!r} must be a callable rate_fn(distance_km) -> float")
+    hi = real(hi_km, "hi_km", owner, lo=0.0, lo_open=True)
+    tol_km = real(tol_km, "tol_km", owner, lo=0.0, lo_open=True)
+
+    def positive(d):
+        r = rate_fn(d)
+        try:
+            r = real(r, "rate_fn(distance_km)", owner)
+        except ParameterError:
+            raise ParameterError(f"{owner}(): rate_fn({d!r}) returned {r!r}; it must return a finite real number") \
+                from None
+        return r > 0
+
+    lo = 0.0
+    if not positive(lo):
         return 0.0
-    if rate_fn(hi) > 0:
+    if positive(hi):
         return hi
-    while hi - lo > tol_km:
+    for _ in range(2200):  # bisection of a float64 interval ends long before this (mid == lo or hi)
+        if not hi - lo > tol_km:
+            break
         mid = 0.5 * (lo + hi)
-        if rate_fn(mid) > 0:
+        if mid in (lo, hi):
+            break
+        if positive(mid):
             lo = mid
         else:
             hi = mid
@@ -491,8 +542,8 @@ def _simulate_chunk(args):
 
 
 def simulate_decoy_bb84(distance_km: float, n_pulses: int, mu: float = 0.5, nu: float = 0.1,
-                        intensity_probs=(0.8, 0.1, 0.1), test_fraction: float = 0.1,
-                        system: QKDSystem | None = None, seed=None, chunk_pulses: int = 2**27,
+                        intensity_probs: ArrayLike = (0.8, 0.1, 0.1), test_fraction: float = 0.1,
+                        system: QKDSystem | None = None, seed: SeedLike = None, chunk_pulses: int = 2**27,
                         workers: int = 1) -> MonteCarloResult:
     """Monte Carlo of vacuum + weak decoy BB84 over a fiber, exact in distribution.
 
@@ -533,7 +584,8 @@ def simulate_decoy_bb84(distance_km: float, n_pulses: int, mu: float = 0.5, nu: 
     system : QKDSystem, optional
     seed : int, Generator, SeedSequence or None
     chunk_pulses : int
-        Pulses per chunk (defines the random streams).
+        Pulses per chunk (defines the random streams); ``ceil(n_pulses / chunk_pulses)`` must
+        not exceed ``MAX_CHUNKS = 4096``.
     workers : int
         Processes (spawn context) used for the chunks; 1 runs in this process.
 
@@ -557,7 +609,7 @@ def simulate_decoy_bb84(distance_km: float, n_pulses: int, mu: float = 0.5, nu: 
     nu = check_positive(nu, "nu", owner)
     if not mu > nu:
         raise ParameterError(f"{owner}(): mu={mu!r} must exceed the weak decoy intensity nu={nu!r}")
-    probs = np.asarray(intensity_probs, dtype=np.float64)
+    probs = real_array(intensity_probs, "intensity_probs", owner)
     if probs.shape != (3,) or not np.all(np.isfinite(probs)) or np.any(probs <= 0) or abs(probs.sum() - 1) > 1e-9:
         raise ParameterError(
             f"{owner}(): intensity_probs={intensity_probs!r} must be 3 probabilities > 0 (signal, decoy, vacuum) summing to 1"
@@ -568,7 +620,13 @@ def simulate_decoy_bb84(distance_km: float, n_pulses: int, mu: float = 0.5, nu: 
         raise ParameterError(f"{owner}(): test_fraction={test_fraction!r} must lie in (0, 1)")
     if not isinstance(seed, np.random.Generator):
         as_generator(seed)  # validate type early
+    if n_pulses > MAX_PULSES:
+        raise ParameterError(f"{owner}(): n_pulses={n_pulses} is above 2**53 = {MAX_PULSES}; click counts are "
+                             "exact only below it (simulate several runs and add their counts)")
     n_chunks = -(-n_pulses // chunk_pulses)
+    if n_chunks > MAX_CHUNKS:
+        raise ParameterError(f"{owner}(): n_pulses={n_pulses} in chunks of chunk_pulses={chunk_pulses} makes "
+                             f"{n_chunks} chunks; at most {MAX_CHUNKS} are allowed (raise chunk_pulses)")
     children = spawn_seeds(seed, n_chunks)
     mus = (mu, nu, 0.0)
     tasks = [
@@ -601,10 +659,15 @@ def _estimate_from_counts(tot, n_pulses, mu, nu, test_fraction, system):
     y0 = ratio(v["clicks"], v["pulses"], 0.0)
     e_nu = ratio(d["sifted_errors"], d["sifted"], 0.5)
     qber = ratio(s["test_errors"], s["test"], 0.5)
-    y1l, e1u = (float(v) for v in _decoy_estimates_vacuum_weak(q_mu, qber, q_nu, e_nu, y0, mu, nu))
+    with np.errstate(all="ignore"):
+        y1l, e1u = (float(v) for v in _decoy_estimates_vacuum_weak(q_mu, qber, q_nu, e_nu, y0, mu, nu))
+    if not (math.isfinite(y1l) and math.isfinite(e1u)):
+        # the estimate is ill-conditioned (exp(mu) overflows, or mu*nu - nu**2 underflows for a
+        # denormal nu): fall back to the trivial bounds Y1 >= 0, e1 <= 1/2, which always hold
+        y1l, e1u = 0.0, 0.5
     n_key = s["sifted"] - s["test"]
     h_e = float(binary_entropy(min(qber, 0.5)))
-    frac_1 = ratio(y1l * mu * math.exp(-mu), q_mu, 0.0)
+    frac_1 = ratio(y1l * (mu * math.exp(-mu)), q_mu, 0.0)
     key = max(0.0, n_key * (frac_1 * (1.0 - float(binary_entropy(e1u))) - f * h_e))
     # tagged (simulator knows photon numbers): single-photon bits among the key bits
     n1_key = s["key_single"]

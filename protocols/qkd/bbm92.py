@@ -20,7 +20,9 @@ the error-correction inefficiency ``f``): ``R = q Q [1 - f h(E) - h(E)]``, ``q =
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from qnet_core._args import real, real_array
 from qnet_core.errors import ParameterError
 
 from ._common import _bbm92_etas, _bbm92_gain_error, _bbm92_rate_eta, _check_system, _optimize_pair_number, _ret
@@ -29,7 +31,8 @@ from .system import QKDSystem
 __all__ = ["bbm92_gain_error", "bbm92_rate", "bbm92_optimal_pair_number"]
 
 
-def bbm92_gain_error(eta_a, eta_b, mean_pair_number, dark_count_prob: float = 0.0, misalignment: float = 0.0):
+def bbm92_gain_error(eta_a: ArrayLike, eta_b: ArrayLike, mean_pair_number: ArrayLike, dark_count_prob: float = 0.0,
+                     misalignment: float = 0.0) -> tuple[float | np.ndarray, float | np.ndarray]:
     """Coincidence gain ``Q`` and QBER ``E`` of an SPDC entangled source (Ma, Fung, Lo 2007, Eqs. (9)-(10)).
 
     Parameters
@@ -56,18 +59,29 @@ def bbm92_gain_error(eta_a, eta_b, mean_pair_number, dark_count_prob: float = 0.
     >>> round(e, 6)
     0.002488
     """
-    q, e = _bbm92_gain_error(eta_a, eta_b, mean_pair_number, float(dark_count_prob), float(misalignment))
+    owner = "bbm92_gain_error"
+    eta_a = real_array(eta_a, "eta_a", owner, lo=0.0, hi=1.0, what="a transmittance")
+    eta_b = real_array(eta_b, "eta_b", owner, lo=0.0, hi=1.0, what="a transmittance")
+    # a huge mean pair number has a finite limit (Q -> 1, E -> 1/2), so +inf is refused but 1e308 is not
+    mean_pair_number = _check_pair_number(mean_pair_number, owner)
+    y0 = real(dark_count_prob, "dark_count_prob", owner, lo=0.0, hi=1.0)
+    ed = real(misalignment, "misalignment", owner, lo=0.0, hi=0.5)
+    q, e = _bbm92_gain_error(eta_a, eta_b, mean_pair_number, y0, ed)
     return _ret(q), _ret(e)
 
 
+def _check_pair_number(mean_pair_number, owner):
+    return real_array(mean_pair_number, "mean_pair_number", owner, lo=0.0, lo_open=True,
+                      what="a mean number of pairs per pulse")
+
+
 def _check_pos(source_position, owner):
-    x = float(source_position)
-    if not 0.0 <= x <= 1.0:
-        raise ParameterError(f"{owner}(): source_position={source_position!r} must lie in [0, 1] (fraction of the distance from Alice)")
-    return x
+    return real(source_position, "source_position", owner, lo=0.0, hi=1.0,
+                what="the fraction of the distance from Alice to the source")
 
 
-def bbm92_optimal_pair_number(distance_km, system: QKDSystem | None = None, source_position: float = 0.5):
+def bbm92_optimal_pair_number(distance_km: ArrayLike, system: QKDSystem | None = None,
+                              source_position: float = 0.5) -> float | np.ndarray:
     """Mean pair number maximizing the BBM92 rate at each distance, and that rate (per pulse).
 
     Parameters
@@ -94,13 +108,14 @@ def bbm92_optimal_pair_number(distance_km, system: QKDSystem | None = None, sour
     """
     owner = "bbm92_optimal_pair_number"
     system = _check_system(system, owner)
+    distance_km = real_array(distance_km, "distance_km", owner, lo=0.0, what="a fiber length")
     x = _check_pos(source_position, owner)
     mu, r = _optimize_pair_number(*_bbm92_etas(distance_km, system, x), system)
     return _ret(mu), _ret(r)
 
 
-def bbm92_rate(distance_km, mean_pair_number=None, system: QKDSystem | None = None,
-               source_position: float = 0.5, per: str = "pulse"):
+def bbm92_rate(distance_km: ArrayLike, mean_pair_number: ArrayLike | None = None, system: QKDSystem | None = None,
+               source_position: float = 0.5, per: str = "pulse") -> float | np.ndarray:
     """Asymptotic BBM92 key rate with the SPDC source at ``source_position`` of the link.
 
     Parameters
@@ -125,15 +140,14 @@ def bbm92_rate(distance_km, mean_pair_number=None, system: QKDSystem | None = No
     """
     owner = "bbm92_rate"
     system = _check_system(system, owner)
+    distance_km = real_array(distance_km, "distance_km", owner, lo=0.0, what="a fiber length")
     x = _check_pos(source_position, owner)
     if per not in ("pulse", "second"):
         raise ParameterError(f"{owner}(): per={per!r} is not allowed; use 'pulse' or 'second'")
     if mean_pair_number is None:
         _, r = _optimize_pair_number(*_bbm92_etas(distance_km, system, x), system)
     else:
-        m = np.asarray(mean_pair_number, dtype=np.float64)
-        if not np.all(np.isfinite(m)) or np.any(m <= 0):
-            raise ParameterError(f"{owner}(): mean_pair_number={mean_pair_number!r} must be > 0")
+        m = _check_pair_number(mean_pair_number, owner)
         r, _ = _bbm92_rate_eta(*_bbm92_etas(distance_km, system, x), m, system)
     if per == "second":
         r = r * system.rep_rate_hz

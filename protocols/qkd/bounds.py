@@ -12,8 +12,10 @@ Both are vectorized over ``eta`` and accept a distance in km through :func:`fibe
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from qnet_core.errors import ParameterError
+from qnet_core._args import real_array
 from qnet_core.validation import as_real_array
 
 __all__ = ["plob_bound", "tgw_bound", "fiber_transmissivity", "plob_bound_fiber"]
@@ -31,7 +33,7 @@ def _ret(x: np.ndarray):
     return x if x.ndim else float(x)
 
 
-def plob_bound(eta):
+def plob_bound(eta: ArrayLike) -> float | np.ndarray:
     """PLOB repeaterless bound ``-log2(1 - eta)`` in secret bits per channel use.
 
     Parameters
@@ -59,7 +61,7 @@ def plob_bound(eta):
     return _ret(out)
 
 
-def tgw_bound(eta):
+def tgw_bound(eta: ArrayLike) -> float | np.ndarray:
     """Takeoka-Guha-Wilde bound ``log2((1 + eta) / (1 - eta))`` bits per mode.
 
     Notes
@@ -87,7 +89,7 @@ def tgw_bound(eta):
     return _ret(out)
 
 
-def fiber_transmissivity(distance_km, attenuation_db_per_km: float = 0.2):
+def fiber_transmissivity(distance_km: ArrayLike, attenuation_db_per_km: float = 0.2) -> float | np.ndarray:
     """Fiber transmissivity ``10**(-alpha L / 10)`` for one or many lengths (km).
 
     Scalar lengths go through :class:`channels.Fiber` (which validates them); arrays are
@@ -112,7 +114,7 @@ def fiber_transmissivity(distance_km, attenuation_db_per_km: float = 0.2):
     """
     from channels.fiber import Fiber
 
-    d = as_real_array(distance_km, "distance_km", "fiber_transmissivity")
+    d = real_array(distance_km, "distance_km", "fiber_transmissivity", allow_inf=True)
     if d.ndim == 0:
         return Fiber(float(d), attenuation_db_per_km=attenuation_db_per_km).transmissivity
     Fiber(0.0, attenuation_db_per_km=attenuation_db_per_km)  # validates alpha
@@ -122,7 +124,7 @@ def fiber_transmissivity(distance_km, attenuation_db_per_km: float = 0.2):
     return 10.0 ** (-float(attenuation_db_per_km) * d / 10.0)
 
 
-def plob_bound_fiber(distance_km, attenuation_db_per_km: float = 0.2):
+def plob_bound_fiber(distance_km: ArrayLike, attenuation_db_per_km: float = 0.2) -> float | np.ndarray:
     """PLOB bound (bits per channel use) of a fiber of the given length(s).
 
     Parameters

@@ -27,7 +27,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from qnet_core._args import real_array
 from qnet_core.bell_diagonal import BellDiagonal
 from qnet_core.errors import ParameterError
 from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
@@ -68,7 +70,7 @@ def _check_f(ec_efficiency, owner: str) -> float:
     return f
 
 
-def bbm92_secret_fraction(qber_x, qber_z, ec_efficiency: float = 1.0):
+def bbm92_secret_fraction(qber_x: ArrayLike, qber_z: ArrayLike, ec_efficiency: float = 1.0) -> float | np.ndarray:
     """Asymptotic BBM92 secret fraction ``max(0, 1 - h(e_x) - f h(e_z))`` (vectorized).
 
     Parameters
@@ -90,11 +92,8 @@ def bbm92_secret_fraction(qber_x, qber_z, ec_efficiency: float = 1.0):
     """
     owner = "bbm92_secret_fraction"
     f = _check_f(ec_efficiency, owner)
-    ex = np.asarray(qber_x, dtype=np.float64)
-    ez = np.asarray(qber_z, dtype=np.float64)
-    for name, v in (("qber_x", ex), ("qber_z", ez)):
-        if not np.all(np.isfinite(v)) or np.any(v < 0) or np.any(v > 1):
-            raise ParameterError(f"{owner}(): {name}={v!r} must lie in [0, 1]")
+    ex = real_array(qber_x, "qber_x", owner, lo=0.0, hi=1.0, what="an error rate")
+    ez = real_array(qber_z, "qber_z", owner, lo=0.0, hi=1.0, what="an error rate")
     return _secret_fraction(ex, ez, f)
 
 
@@ -111,7 +110,8 @@ def _pair_qkd_bd(c: np.ndarray, k: int, f: float) -> PairQKDResult:
     return PairQKDResult(qber_z=_scalar(ez), qber_x=_scalar(ex), secret_fraction=_secret_fraction(ex, ez, f))
 
 
-def pair_qkd(rho, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool | str = True) -> PairQKDResult:
+def pair_qkd(rho: ArrayLike | BellDiagonal, *, frame: int = 0, ec_efficiency: float = 1.0,
+             validate: bool | str = True) -> PairQKDResult:
     """QBERs in the Z and X bases and the BBM92 secret fraction of a two-qubit state.
 
     Parameters
@@ -163,7 +163,8 @@ def pair_qkd(rho, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool 
 
 
 @deprecated_alias("bd_pair_qkd", "pair_qkd(BellDiagonal(coeffs), ...)", renames={})
-def bd_pair_qkd(coeffs, *, frame: int = 0, ec_efficiency: float = 1.0, validate: bool = True) -> PairQKDResult:
+def bd_pair_qkd(coeffs: ArrayLike | BellDiagonal, *, frame: int = 0, ec_efficiency: float = 1.0,
+                validate: bool = True) -> PairQKDResult:
     """Deprecated alias of :func:`pair_qkd` on coefficient arrays; warns, goes away in the next release.
 
     Parameters

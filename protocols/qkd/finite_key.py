@@ -44,7 +44,9 @@ import numbers
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from qnet_core._args import real
 from qnet_core.errors import ParameterError
 from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
 
@@ -167,7 +169,9 @@ def _key_terms(eta, system, mu1, mu2, mu3, p1, p2, p_x, eps_sec, eps_cor, n_puls
 
 
 def _check_inputs(n_pulses, eps_sec, eps_cor, owner):
-    if isinstance(n_pulses, bool) or not isinstance(n_pulses, numbers.Real) or not math.isfinite(n_pulses) or n_pulses <= 0:
+    if (isinstance(n_pulses, bool) or not isinstance(n_pulses, numbers.Real)
+            or (isinstance(n_pulses, numbers.Integral) and n_pulses >= 2**1024)  # beyond float: 10**400
+            or not math.isfinite(n_pulses) or n_pulses <= 0):
         raise ParameterError(f"{owner}(): n_pulses={n_pulses!r} must be a finite number > 0")
     for name, v in (("eps_sec", eps_sec), ("eps_cor", eps_cor)):
         if not (isinstance(v, numbers.Real) and 0.0 < v < 1.0):
@@ -222,10 +226,11 @@ def finite_key_length(distance_km: float, n_pulses: float, system: QKDSystem | N
     owner = "finite_key_length"
     system = _check_system(system, owner)
     _check_inputs(n_pulses, eps_sec, eps_cor, owner)
-    vals = [float(v) for v in (mu1, mu2, mu3, p1, p2, p_x)]
-    mu1, mu2, mu3, p1, p2, p_x = vals
-    if not all(math.isfinite(v) for v in vals):
-        raise ParameterError(f"{owner}(): intensities and probabilities must be finite; got {vals}")
+    # mean photon numbers above 100 leave no single-photon events (and exp(mu) overflows near 709)
+    mu1, mu2, mu3 = (real(v, n, owner, lo=0.0, hi=100.0, what="an intensity (mean photon number)")
+                     for v, n in ((mu1, "mu1"), (mu2, "mu2"), (mu3, "mu3")))
+    p1, p2, p_x = (real(v, n, owner, lo=0.0, hi=1.0) for v, n in ((p1, "p1"), (p2, "p2"), (p_x, "p_x")))
+    distance_km = real(distance_km, "distance_km", owner, lo=0.0, what="a fiber length")
     if not (mu3 >= 0 and mu2 > mu3 and mu1 > mu2 + mu3):
         raise ParameterError(
             f"{owner}(): intensities mu1={mu1}, mu2={mu2}, mu3={mu3} must satisfy mu1 > mu2 + mu3 and mu2 > mu3 >= 0"
@@ -371,6 +376,7 @@ def finite_key_rate(distance_km: float, n_pulses: float | None, system: QKDSyste
     """
     owner = "finite_key_rate"
     system = _check_system(system, owner)
+    distance_km = real(distance_km, "distance_km", owner, lo=0.0, what="a fiber length")
     if (n_pulses is None) == (block_size_x is None):
         raise ParameterError(
             f"{owner}(): give exactly one of n_pulses={n_pulses!r} and block_size_x={block_size_x!r}"
@@ -384,8 +390,8 @@ def finite_key_rate(distance_km: float, n_pulses: float | None, system: QKDSyste
     return _result_at(task, _optimize(task)[0])
 
 
-def finite_key_curve(distance_km, n_pulses: float, system: QKDSystem | None = None, *, mu3: float = 2e-4,
-                     eps_sec: float = 1e-10, eps_cor: float = 1e-15):
+def finite_key_curve(distance_km: ArrayLike, n_pulses: float, system: QKDSystem | None = None, *, mu3: float = 2e-4,
+                     eps_sec: float = 1e-10, eps_cor: float = 1e-15) -> KeyRateCurve:
     """Finite-size key rate versus distance for a block of ``n_pulses`` (parameters optimized per distance).
 
     Parameters

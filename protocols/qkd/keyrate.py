@@ -23,9 +23,13 @@ are 0.0; no column ever holds NaN.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from qnet_core._args import real
 from qnet_core.errors import ParameterError
 
 from ._common import (_bbm92_etas, _bbm92_rate_eta, _check_decoy, _coherent_gain_error, _decoy_rate_eta, _distances,
@@ -42,7 +46,7 @@ __all__ = ["PROTOCOLS", "key_rate_curve", "plot_key_rate_curves"]
 PROTOCOLS = ("bb84", "bb84-decoy", "bbm92", "trusted-node")
 
 
-def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
+def key_rate_curve(distance_km: ArrayLike, protocol: str = "bb84-decoy", *, mu: ArrayLike | None = None,
                    attenuation_db_per_km: float = 0.2, detector_efficiency: float = 0.1,
                    dark_count_prob: float = 1e-6, misalignment: float = 0.01, ec_efficiency: float = 1.16,
                    rep_rate_hz: float = 1e9, decoy: str = "infinite", nu: float = 0.05,
@@ -102,10 +106,9 @@ def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
                 f"with mu=None; got protocol={protocol!r}, mu={mu!r}"
             )
         return finite_key_curve(d, n_pulses, system)
+    max_link_km = real(max_link_km, "max_link_km", owner, lo=0.0, lo_open=True)
     if mu is not None:
-        m = float(mu)
-        if not (math.isfinite(m) and m > 0):
-            raise ParameterError(f"{owner}(): mu={mu!r} must be a finite number > 0")
+        m = real(mu, "mu", owner, lo=0.0, lo_open=True, what="an intensity (mean photon number)")
         if protocol in ("bb84-decoy", "trusted-node") and decoy == "vacuum+weak" and m <= nu:
             raise ParameterError(f"{owner}(): mu={mu!r} must exceed the weak decoy intensity nu={nu!r}")
     params = {"system": system.to_dict(), "mu": mu, "decoy": decoy, "nu": nu}
@@ -117,9 +120,6 @@ def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
     elif protocol in ("bb84-decoy", "trusted-node"):
         link = d
         if protocol == "trusted-node":
-            max_link_km = float(max_link_km)
-            if not (math.isfinite(max_link_km) and max_link_km > 0):
-                raise ParameterError(f"{owner}(): max_link_km={max_link_km!r} must be a finite number > 0")
             link = np.array([equal_links(float(x), max_link_km)[0] for x in d])
             params["max_link_km"] = max_link_km
             params["n_links"] = [len(equal_links(float(x), max_link_km)) for x in d]
@@ -152,7 +152,8 @@ def key_rate_curve(distance_km, protocol: str = "bb84-decoy", *, mu=None,
     )
 
 
-def plot_key_rate_curves(curves, ax=None, per: str = "pulse", show_plob: bool = True, labels=None):
+def plot_key_rate_curves(curves: Sequence[KeyRateCurve], ax: Any | None = None, per: str = "pulse",
+                         show_plob: bool = True, labels: Sequence[str] | None = None) -> Any:
     """Draw key rate versus distance on a log axis with the PLOB bound (needs matplotlib).
 
     Parameters

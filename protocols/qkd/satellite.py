@@ -19,9 +19,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from qnet_core._args import real, real_array
 from qnet_core.errors import ParameterError
 
+from .._common import Result
 from ._common import _check_decoy, _check_system, _decoy_rate_eta, _optimize_mu, _rate_single_photon_eta
 from .bounds import plob_bound
 from .system import QKDSystem
@@ -44,8 +47,8 @@ LIAO_2017 = QKDSystem(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SatelliteKeyRate:
+@dataclass(frozen=True, slots=True, repr=False)
+class SatelliteKeyRate(Result):
     """Key rate of a satellite downlink at a list of elevations (arrays of equal length)."""
 
     elevation_deg: np.ndarray
@@ -55,6 +58,10 @@ class SatelliteKeyRate:
     key_rate_bps: np.ndarray
     mu: np.ndarray
     plob_per_pulse: np.ndarray
+
+    # short repr and _repr_html_ (Result): one table row per elevation
+    _TABLE_COLUMNS = ("elevation_deg", "slant_range_km", "loss_db", "key_rate_per_pulse", "key_rate_bps", "mu",
+                      "plob_per_pulse")
 
     def to_dict(self) -> dict:
         """The table as a JSON-friendly dict.
@@ -67,9 +74,9 @@ class SatelliteKeyRate:
         return {k: np.asarray(v).tolist() for k, v in asdict(self).items()}
 
 
-def satellite_key_rate(elevation_deg, altitude_km: float = 500.0, system: QKDSystem | None = None,
+def satellite_key_rate(elevation_deg: ArrayLike, altitude_km: float = 500.0, system: QKDSystem | None = None,
                        protocol: str = "bb84-decoy", decoy: str = "infinite", nu: float = 0.05,
-                       mu=None, **link_params) -> SatelliteKeyRate:
+                       mu: ArrayLike | None = None, **link_params) -> SatelliteKeyRate:
     """Asymptotic key rate of a satellite downlink versus elevation.
 
     Parameters
@@ -77,7 +84,7 @@ def satellite_key_rate(elevation_deg, altitude_km: float = 500.0, system: QKDSys
     elevation_deg : float or array_like
         Elevation(s) of the satellite above the horizon in degrees, in (0, 90].
     altitude_km : float, default 500
-        Orbit altitude in km.
+        Orbit altitude in km, in ``(0, 1e6]`` (``channels.free_space.MAX_ALTITUDE_KM``).
     system : QKDSystem, optional
         Ground receiver: ``detector_efficiency`` (the detectors only; the receiver optics are
         part of the link), ``dark_count_prob`` (background per window, e.g. night sky),
@@ -111,14 +118,18 @@ def satellite_key_rate(elevation_deg, altitude_km: float = 500.0, system: QKDSys
     >>> 1e3 < float(r.key_rate_bps[0]) < 1e4
     True
     """
-    from channels.free_space import satellite_downlink
+    from channels.free_space import MAX_ALTITUDE_KM, satellite_downlink
 
     owner = "satellite_key_rate"
     system = _check_system(system, owner)
     if protocol not in ("bb84", "bb84-decoy"):
         raise ParameterError(f"{owner}(): protocol={protocol!r} is not allowed; use 'bb84' or 'bb84-decoy'")
     decoy, nu = _check_decoy(decoy, nu, owner)
-    elev = np.atleast_1d(np.asarray(elevation_deg, dtype=np.float64))
+    elev = np.atleast_1d(real_array(elevation_deg, "elevation_deg", owner, lo=0.0, hi=90.0))
+    if elev.ndim != 1:
+        raise ParameterError(f"{owner}(): elevation_deg has shape {elev.shape}; give a number or a 1-D sequence")
+    altitude_km = real(altitude_km, "altitude_km", owner, lo=0.0, lo_open=True, hi=MAX_ALTITUDE_KM,
+                       what="an orbit altitude in km")
     links = [satellite_downlink(altitude_km=altitude_km, elevation_deg=float(e), **link_params) for e in elev]
     t_channel = np.array([lk.transmissivity for lk in links])
     eta = system.detector_efficiency * t_channel
@@ -128,7 +139,7 @@ def satellite_key_rate(elevation_deg, altitude_km: float = 500.0, system: QKDSys
     elif mu is None:
         mus, r = _optimize_mu(eta, system, decoy, nu)
     else:
-        m = float(mu)
+        m = real(mu, "mu", owner, lo=0.0, lo_open=True, what="an intensity (mean photon number)")
         if not m > 0 or (decoy == "vacuum+weak" and m <= nu):
             raise ParameterError(f"{owner}(): mu={mu!r} must be > 0 (and > nu for vacuum+weak)")
         mus = np.full_like(eta, m)

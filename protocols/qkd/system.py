@@ -19,11 +19,19 @@ transmittance from :mod:`channels.free_space` instead (:mod:`protocols.qkd.satel
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING
+
+from numpy.typing import ArrayLike
 
 from qnet_core.errors import ParameterError
 from qnet_core.validation import check_nonnegative, check_positive, check_probability
 
 from .bounds import fiber_transmissivity
+
+if TYPE_CHECKING:  # annotations only
+    import numpy as np
+
+    from channels.detectors import Detector
 
 __all__ = ["QKDSystem", "GYS_2004"]
 
@@ -111,7 +119,7 @@ class QKDSystem:
         return replace(self, **changes)
 
     @classmethod
-    def from_detector(cls, detector, **kwargs) -> "QKDSystem":
+    def from_detector(cls, detector: Detector, **kwargs) -> "QKDSystem":
         """Build from a :class:`channels.detectors.Detector` (its efficiency and dark-count probability).
 
         Parameters
@@ -137,7 +145,7 @@ class QKDSystem:
                 raise ParameterError(f"QKDSystem.from_detector(): {name} comes from the detector; do not pass it")
         return cls(detector_efficiency=detector.efficiency, dark_count_prob=detector.dark_count_prob, **kwargs)
 
-    def transmittance(self, distance_km):
+    def transmittance(self, distance_km: ArrayLike) -> float | np.ndarray:
         """Overall photon transmittance ``eta = detector_efficiency * 10**(-alpha L / 10)``.
 
         Parameters

@@ -9,10 +9,13 @@ backbone, Chen et al., Nature 589, 214 (2021), with 32 trusted nodes over ~2000 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from qnet_core._args import real, real_array
 from qnet_core.errors import ParameterError
 
 from ._common import (_bbm92_etas, _check_decoy, _check_system, _optimize_mu, _optimize_pair_number,
@@ -66,6 +69,10 @@ class TrustedNodeResult:
         return d
 
 
+#: Most links :func:`equal_links` makes (a tuple of that many lengths is built).
+MAX_LINKS = 1_000_000
+
+
 def equal_links(total_km: float, max_link_km: float) -> tuple:
     """Split ``total_km`` into the fewest equal links no longer than ``max_link_km``.
 
@@ -86,11 +93,13 @@ def equal_links(total_km: float, max_link_km: float) -> tuple:
     >>> equal_links(200.0, 80.0)
     (66.66666666666667, 66.66666666666667, 66.66666666666667)
     """
-    if not (math.isfinite(total_km) and total_km >= 0):
-        raise ParameterError(f"equal_links(): total_km={total_km!r} must be a finite number >= 0")
-    if not (math.isfinite(max_link_km) and max_link_km > 0):
-        raise ParameterError(f"equal_links(): max_link_km={max_link_km!r} must be a finite number > 0")
-    n = max(1, math.ceil(total_km / max_link_km - 1e-12))
+    total_km = real(total_km, "total_km", "equal_links", lo=0.0)
+    max_link_km = real(max_link_km, "max_link_km", "equal_links", lo=0.0, lo_open=True)
+    links = total_km / max_link_km
+    if links > MAX_LINKS:
+        raise ParameterError(f"equal_links(): total_km={total_km!r} with max_link_km={max_link_km!r} needs "
+                             f"{links:.3g} links; at most {MAX_LINKS} are allowed")
+    n = max(1, math.ceil(links - 1e-12))
     return tuple([total_km / n] * n)
 
 
@@ -103,8 +112,9 @@ def _link_rates_per_pulse(lengths, system, protocol, decoy, nu):
     return _optimize_pair_number(*_bbm92_etas(d, system, 0.5), system)[1]
 
 
-def trusted_node_chain(link_lengths_km, system: QKDSystem | None = None, protocol: str = "bb84-decoy",
-                       decoy: str = "infinite", nu: float = 0.05, systems=None) -> TrustedNodeResult:
+def trusted_node_chain(link_lengths_km: ArrayLike, system: QKDSystem | None = None, protocol: str = "bb84-decoy",
+                       decoy: str = "infinite", nu: float = 0.05,
+                       systems: Sequence[QKDSystem] | None = None) -> TrustedNodeResult:
     """Secret-key rate of a chain of QKD links joined by trusted relays.
 
     Parameters
@@ -131,7 +141,7 @@ def trusted_node_chain(link_lengths_km, system: QKDSystem | None = None, protoco
     1
     """
     owner = "trusted_node_chain"
-    lengths = tuple(float(x) for x in np.atleast_1d(np.asarray(link_lengths_km, dtype=np.float64)))
+    lengths = tuple(np.atleast_1d(real_array(link_lengths_km, "link_lengths_km", owner, lo=0.0)).reshape(-1).tolist())
     if len(lengths) == 0:
         raise ParameterError(f"{owner}(): link_lengths_km is empty; give at least one link length")
     if any(not math.isfinite(x) or x < 0 for x in lengths):
@@ -140,6 +150,8 @@ def trusted_node_chain(link_lengths_km, system: QKDSystem | None = None, protoco
         raise ParameterError(f"{owner}(): protocol={protocol!r} is not allowed; use one of {LINK_PROTOCOLS}")
     if protocol == "bb84-decoy":
         decoy, nu = _check_decoy(decoy, nu, owner)
+    if systems is not None and not isinstance(systems, (list, tuple)):
+        raise ParameterError(f"{owner}(): systems={systems!r} must be a list of QKDSystem, one per link")
     if systems is None:
         system = _check_system(system, owner)
         per_pulse = _link_rates_per_pulse(lengths, system, protocol, decoy, nu)

@@ -41,6 +41,10 @@ from qnet_core.validation import check_nonnegative, check_positive, check_probab
 __all__ = ["ElementaryLink", "single_click_link", "double_click_link", "werner_link", "heralded_state"]
 
 
+#: Heralding schemes an :class:`ElementaryLink` may name.
+_LINK_SCHEMES = ("single-click", "double-click", "werner")
+
+
 @dataclass(frozen=True, slots=True)
 class ElementaryLink:
     """A heralded elementary link: per-attempt success probability, timing and produced state.
@@ -84,7 +88,13 @@ class ElementaryLink:
                            check_positive(self.attempt_duration_s, "attempt_duration_s", "ElementaryLink"))
         object.__setattr__(self, "herald_delay_s",
                            check_nonnegative(self.herald_delay_s, "herald_delay_s", "ElementaryLink"))
-        rho = np.array(self.state, dtype=np.complex128)
+        if self.scheme not in _LINK_SCHEMES:
+            raise ParameterError(f"ElementaryLink(): scheme={self.scheme!r} is not allowed; use one of {_LINK_SCHEMES}")
+        try:
+            rho = np.array(self.state, dtype=np.complex128)
+        except (TypeError, ValueError):
+            raise ParameterError(f"ElementaryLink(): state of type {type(self.state).__name__} is not a numeric "
+                                 "4x4 array") from None
         if rho.shape != (4, 4):
             raise ParameterError(f"ElementaryLink(): state has shape {rho.shape}; expected (4, 4)")
         if not np.all(np.isfinite(rho)) or not np.allclose(rho, rho.conj().T, atol=1e-9) \

@@ -69,19 +69,27 @@ from __future__ import annotations
 import math
 import numbers
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from channels.fiber import SPEED_OF_LIGHT_KM_PER_S, Fiber
+from qnet_core._args import real_array
 from qnet_core.errors import ParameterError
-from qnet_core.random import as_generator
+from qnet_core.random import SeedLike, as_generator
 from qnet_core.validation import check_nonnegative, check_positive, check_probability
 
 from . import _kernels as _k
 from .links import ElementaryLink, double_click_link, single_click_link, werner_link
+from .._common import Result
 from ..qkd.entanglement_qkd import pair_qkd
+
+if TYPE_CHECKING:  # annotations only
+    from ..qkd.system import QKDSystem
 
 __all__ = ["RepeaterChain", "ChainResult", "simulate_chain", "KeyRateComparison", "key_rate_comparison", "SCHEMES",
            "PROTOCOLS"]
@@ -100,6 +108,15 @@ _OWNER = "RepeaterChain"
 
 def _is_int(x) -> bool:
     return isinstance(x, numbers.Integral) and not isinstance(x, bool)
+
+
+#: Largest count (segments, memories, trials, trial index) the compiled kernels hold in an int64.
+_MAX_COUNT = 2**62
+
+
+def _check_fits(value: int, name: str, owner: str) -> None:
+    if value > _MAX_COUNT:
+        raise ParameterError(f"{owner}(): {name}={value!r} must be at most 2**62 (the kernels count in int64)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +208,7 @@ class RepeaterChain:
         set_ = lambda k, v: object.__setattr__(self, k, v)  # noqa: E731
         if not _is_int(self.num_segments) or self.num_segments < 1:
             raise ParameterError(f"{o}(): num_segments={self.num_segments!r} must be an integer >= 1")
+        _check_fits(self.num_segments, "num_segments", o)
         set_("num_segments", int(self.num_segments))
         set_("total_length_km", check_nonnegative(self.total_length_km, "total_length_km", o))
         if self.scheme not in SCHEMES:
@@ -215,15 +233,16 @@ class RepeaterChain:
             set_("memory_t_dep_s", td)
         if self.cutoff_s is not None:
             c = self.cutoff_s
-            if isinstance(c, bool) or not isinstance(c, (numbers.Real, np.floating)) or math.isnan(c) or c <= 0:
+            if (isinstance(c, bool) or not isinstance(c, (numbers.Real, np.floating)) or (_is_int(c) and c >= 2**1024)
+                    or math.isnan(c) or c <= 0):
                 raise ParameterError(f"{o}(): cutoff_s={c!r} must be a number > 0 (or None for no cutoff)")
             set_("cutoff_s", float(c))
         if self.purification is not None and self.purification not in PURIFICATION_METHODS:
             raise ParameterError(f"{o}(): purification={self.purification!r}; allowed: None, "
                                  + ", ".join(repr(m) for m in PURIFICATION_METHODS))
         levels = self.purification_levels
-        if levels is None:
-            levels = ()
+        if levels is None or isinstance(levels, (str, bytes)):
+            raise ParameterError(f"{o}(): purification_levels={levels!r} must be a tuple of ints (() for none)")
         if _is_int(levels):
             levels = (levels,)
         try:
@@ -244,6 +263,7 @@ class RepeaterChain:
         set_("purification_levels", tuple(sorted(int(lv) for lv in levels)))
         if not _is_int(self.memories_per_node) or self.memories_per_node < 1:
             raise ParameterError(f"{o}(): memories_per_node={self.memories_per_node!r} must be an integer >= 1")
+        _check_fits(self.memories_per_node, "memories_per_node", o)
         set_("memories_per_node", int(self.memories_per_node))
         if levels and self.memories_per_node < 1 + len(levels):
             raise ParameterError(
@@ -261,6 +281,7 @@ class RepeaterChain:
             raise ParameterError(f"{o}(): refractive_index={ri!r} must be >= 1")
         set_("refractive_index", ri)
         set_("prep_time_s", check_nonnegative(self.prep_time_s, "prep_time_s", o))
+        set_("link_fidelity", check_probability(self.link_fidelity, "link_fidelity", o))  # checked for every scheme
         seg = self.total_length_km / n
         if self.scheme == "werner":
             if self.link_success_prob is None:
@@ -313,7 +334,7 @@ class RepeaterChain:
         """Nesting levels log2(N) for nested chains (0 for swap-ASAP)."""
         return int(round(math.log2(self.num_segments))) if self.protocol == "nested" else 0
 
-    def simulate(self, trials: int, seed=None, **kwargs) -> "ChainResult":
+    def simulate(self, trials: int, seed: SeedLike = None, **kwargs) -> "ChainResult":
         """Shorthand for :func:`simulate_chain(self, trials, seed, ...) <simulate_chain>`.
 
         Parameters
@@ -351,8 +372,8 @@ def _qkd(rho, ec_efficiency: float = 1.0):
     return pair_qkd(rho, ec_efficiency=ec_efficiency, validate=False)
 
 
-@dataclass(frozen=True, slots=True)
-class ChainResult:
+@dataclass(frozen=True, slots=True, repr=False)
+class ChainResult(Result):
     """Per-trial outcomes and summary statistics of :func:`simulate_chain`.
 
     Attributes
@@ -378,6 +399,9 @@ class ChainResult:
     delivered: np.ndarray = field(repr=False)
     first_trial: int = 0
     seed_key: tuple = (0, 0)
+
+    # short repr and _repr_html_ (Result): the chain, then these key figures, never the per-trial arrays
+    _REPR_EXTRAS = ("trials", "num_delivered", "mean_fidelity", "mean_fidelity_stderr", "mean_waiting_time_s")
 
     @property
     def trials(self) -> int:
@@ -441,7 +465,8 @@ class ChainResult:
     def mean_state(self) -> np.ndarray:
         """Average delivered state (4, 4): what a long run of pairs looks like to the users."""
         self._need()
-        return self.states[self.delivered].mean(axis=0)
+        # a masked sum instead of states[delivered], which copies 256 B per trial (the same sums, in order)
+        return np.sum(self.states, axis=0, where=self.delivered[:, None, None]) / self.num_delivered
 
     @property
     def secret_fraction(self) -> float:
@@ -478,13 +503,20 @@ class ChainResult:
         """Blocked-jackknife standard error of :attr:`secret_key_rate_bps` (20 blocks)."""
         self._need()
         t = self.delivery_time_s[self.delivered]
-        s = self.states[self.delivered]
         nb = min(20, t.size)
         idx = np.arange(t.size) % nb
         tsum = np.bincount(idx, weights=t, minlength=nb)
         cnt = np.bincount(idx, minlength=nb).astype(float)
-        ssum = np.zeros((nb, 4, 4), dtype=np.complex128)
-        np.add.at(ssum, idx, s)
+        # block sums of the delivered states, one matrix element at a time (the same sums, in trial order, as
+        # np.add.at on states[delivered], without that copy of 256 B per trial); other trials go to bin nb
+        blk = np.full(self.delivered.size, nb, dtype=np.intp)
+        blk[self.delivered] = idx
+        flat = self.states.reshape(-1, 16)
+        ssum = np.zeros((nb, 16), dtype=np.complex128)
+        for j in range(16):
+            ssum.real[:, j] = np.bincount(blk, weights=flat[:, j].real, minlength=nb + 1)[:nb]
+            ssum.imag[:, j] = np.bincount(blk, weights=flat[:, j].imag, minlength=nb + 1)[:nb]
+        ssum = ssum.reshape(nb, 4, 4)
         vals = np.empty(nb)
         for b in range(nb):
             c = cnt.sum() - cnt[b]
@@ -554,7 +586,7 @@ class ChainResult:
         }
 
     @staticmethod
-    def concatenate(results) -> "ChainResult":
+    def concatenate(results: Sequence[ChainResult]) -> "ChainResult":
         """Join results of consecutive trial ranges of the same chain and seed (in trial order).
 
         Parameters
@@ -596,7 +628,7 @@ def _seed_key(seed) -> tuple[int, int]:
     return int(k[0]), int(k[1])
 
 
-def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial: int = 0,
+def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, first_trial: int = 0,
                    max_time_s: float = math.inf, threads: int | None = None) -> ChainResult:
     """Run ``trials`` independent trials of ``chain``, each until the first end-to-end pair.
 
@@ -628,7 +660,8 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial:
     stops a long run within a fraction of a second.
 
     Memory: each thread's kernel workspace (about ``870 * num_segments * memories_per_node``
-    bytes) plus 272 bytes per trial must fit in half the physical memory, at most 8 GiB;
+    bytes) plus 304 bytes per trial (272 of results, 32 for the summary statistics) must fit
+    in half the physical memory, at most 8 GiB;
     larger runs raise :class:`~qnet_core.errors.ParameterError` before the kernel starts,
     and fewer threads are used where their workspaces would not fit.
 
@@ -644,11 +677,12 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed=None, *, first_trial:
         raise ParameterError(f"simulate_chain(): trials={trials!r} must be an integer >= 1")
     if not _is_int(first_trial) or first_trial < 0:
         raise ParameterError(f"simulate_chain(): first_trial={first_trial!r} must be an integer >= 0")
+    _check_fits(trials + first_trial, "first_trial + trials", "simulate_chain")
     mt = check_positive(max_time_s, "max_time_s", "simulate_chain", allow_inf=True)
     if threads is not None and (not _is_int(threads) or threads < 1):
         raise ParameterError(f"simulate_chain(): threads={threads!r} must be an integer >= 1 (or None)")
     ws = _workspace_bytes(chain.num_segments, chain.memories_per_node)
-    out = int(trials) * _OUTPUT_BYTES_PER_TRIAL
+    out = int(trials) * (_OUTPUT_BYTES_PER_TRIAL + _SUMMARY_BYTES_PER_TRIAL)
     limit = _memory_limit_bytes()
     if ws + out > limit:
         raise ParameterError(
@@ -706,6 +740,8 @@ _CHUNK_S = 0.1
 
 #: Bytes of the result arrays per trial: delivery time, 4x4 complex state, status.
 _OUTPUT_BYTES_PER_TRIAL = 8 + 16 * 16 + 8
+#: Peak bytes per trial of the temporaries of ChainResult's statistics (to_dict: masks, fidelities, bins).
+_SUMMARY_BYTES_PER_TRIAL = 32
 
 
 def _workspace_bytes(N: int, m: int) -> int:
@@ -784,8 +820,8 @@ def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int |
     return times, states, status
 
 
-@dataclass(frozen=True, slots=True)
-class KeyRateComparison:
+@dataclass(frozen=True, slots=True, repr=False)
+class KeyRateComparison(Result):
     """Secret-key rates of a repeater chain, the PLOB bound and direct BB84 against distance.
 
     Attributes
@@ -808,6 +844,9 @@ class KeyRateComparison:
     bb84_bps: np.ndarray
     mode_rate_hz: float
 
+    # short repr and _repr_html_ (Result): one table row per length
+    _TABLE_COLUMNS = ("lengths_km", "chain_bps", "chain_bps_stderr", "plob_bps", "bb84_bps")
+
     def to_dict(self) -> dict:
         """The curves as a JSON-friendly dict.
 
@@ -821,7 +860,7 @@ class KeyRateComparison:
                 "chain_bps_stderr": self.chain_bps_stderr.tolist(), "plob_bps": self.plob_bps.tolist(),
                 "bb84_bps": self.bb84_bps.tolist(), "mode_rate_hz": self.mode_rate_hz}
 
-    def plot(self, ax=None, label: str = "repeater chain (BBM92)"):
+    def plot(self, ax: Any | None = None, label: str = "repeater chain (BBM92)") -> Any:
         """Draw the three curves on a log-scale axis (matplotlib imported lazily); returns the axis.
 
         Parameters
@@ -852,8 +891,8 @@ class KeyRateComparison:
         return ax
 
 
-def key_rate_comparison(chain: RepeaterChain, lengths_km, trials: int, seed=None, *,
-                        mode_rate_hz: float | None = None, bb84_system=None) -> KeyRateComparison:
+def key_rate_comparison(chain: RepeaterChain, lengths_km: ArrayLike, trials: int, seed: SeedLike = None, *,
+                        mode_rate_hz: float | None = None, bb84_system: QKDSystem | None = None) -> KeyRateComparison:
     """Simulate ``chain`` at each total length and compare with repeaterless key rates.
 
     The direct-transmission curves use the same fiber (attenuation) and a source that emits
@@ -897,7 +936,10 @@ def key_rate_comparison(chain: RepeaterChain, lengths_km, trials: int, seed=None
 
     if not isinstance(chain, RepeaterChain):
         raise ParameterError(f"key_rate_comparison(): chain must be a RepeaterChain, got {type(chain).__name__}")
-    L = np.atleast_1d(np.asarray(lengths_km, dtype=np.float64))
+    if not _is_int(trials) or trials < 1:
+        raise ParameterError(f"key_rate_comparison(): trials={trials!r} must be an integer >= 1")
+    _check_fits(trials, "trials", "key_rate_comparison")
+    L = np.atleast_1d(real_array(lengths_km, "lengths_km", "key_rate_comparison", lo=0.0, what="fiber lengths in km"))
     if L.ndim != 1 or L.size == 0 or not np.all(np.isfinite(L)) or np.any(L < 0):
         raise ParameterError(f"key_rate_comparison(): lengths_km={lengths_km!r} must be finite lengths >= 0")
     if mode_rate_hz is None:
