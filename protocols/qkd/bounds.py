@@ -121,7 +121,9 @@ def fiber_transmissivity(distance_km: ArrayLike, attenuation_db_per_km: float = 
     if not np.all(np.isfinite(d)) or np.any(d < 0.0):
         bad = d[~(np.isfinite(d) & (d >= 0.0))].ravel()[0]
         raise ParameterError(f"fiber_transmissivity(): distance_km={float(bad)!r} must be a finite number >= 0")
-    return 10.0 ** (-float(attenuation_db_per_km) * d / 10.0)
+    with np.errstate(over="ignore"):  # a loss beyond 1e308 dB is transmissivity 0, not a warning
+        loss_db = float(attenuation_db_per_km) * d
+    return 10.0 ** (-loss_db / 10.0)
 
 
 def plob_bound_fiber(distance_km: ArrayLike, attenuation_db_per_km: float = 0.2) -> float | np.ndarray:

@@ -92,7 +92,7 @@ class ElementaryLink:
             raise ParameterError(f"ElementaryLink(): scheme={self.scheme!r} is not allowed; use one of {_LINK_SCHEMES}")
         try:
             rho = np.array(self.state, dtype=np.complex128)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ParameterError(f"ElementaryLink(): state of type {type(self.state).__name__} is not a numeric "
                                  "4x4 array") from None
         if rho.shape != (4, 4):
