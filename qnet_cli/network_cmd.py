@@ -95,6 +95,9 @@ def add_network_parser(subparsers) -> argparse.ArgumentParser:
     m.add_argument("--out", metavar="FILE", required=True, help="image file: .png, .svg or .pdf")
     m.add_argument("--color", choices=("rate", "loss"), default="rate",
                    help="colour links by their key rate (bit/s) or optical loss (dB); default rate")
+    from .network_simulate import add_simulate_parser
+
+    add_simulate_parser(acts)
     return net
 
 
@@ -328,6 +331,10 @@ def run_network(args) -> int:
         Exit status 0 (errors raise :class:`~qnet_core.errors.QnetError`).
     """
     action = args.network_action
+    if action == "simulate":
+        from .network_simulate import run_simulate
+
+        return run_simulate(args)
     if action not in NETWORK_ACTIONS:
         raise ScenarioError(f"network: unknown action {action!r}; use one of {NETWORK_ACTIONS}")
     if action == "plot":

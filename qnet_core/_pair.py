@@ -166,6 +166,28 @@ def _memory_4x4(rho, dt, model, rate1, rate2):
 
 
 @jit
+def _memory_ends_4x4(rho, dt, model, rate1_a, rate2_a, rate1_b, rate2_b):
+    """:func:`_memory_4x4` with a different memory at each end: qubit 0 with ``(rate1_a, rate2_a)``,
+    qubit 1 with ``(rate1_b, rate2_b)``, in place; equal rates give exactly :func:`_memory_4x4`.
+    """
+    if dt <= 0.0:
+        return
+    for q in range(2):
+        r1 = rate1_a if q == 0 else rate1_b
+        r2 = rate2_a if q == 0 else rate2_b
+        if model == 0:
+            if r1 == 0.0 and r2 == 0.0:
+                continue
+            _qubit_channel_4x4(rho, q, -math.expm1(-dt * r1), 0.0, math.exp(-dt * r2))
+        else:
+            if r1 == 0.0:
+                continue
+            lam = math.exp(-dt * r1)
+            g = 0.5 * (1.0 - lam)
+            _qubit_channel_4x4(rho, q, g, g, lam)
+
+
+@jit
 def _pauli_on_second_4x4(rho, k):
     """Conjugate qubit 1 (LSB) of a 4x4 state by ``X^x Z^z`` with ``k = 2x + z``, in place."""
     if k & 1:

@@ -10,15 +10,19 @@
   repeater-chain models of :mod:`protocols.qkd` and :mod:`protocols.repeaters`;
 * :mod:`~protocols.network.routing`: candidate paths (Yen's k shortest, widest), ranking by the
   service's figure, direct / trusted-relay / repeater options side by side, routing tables;
+* :mod:`~protocols.network.concurrent`: several requests at once on shared memories, an
+  event-driven Monte Carlo with the chain's physics and a scheduling policy;
 * :mod:`~protocols.network.stages`: the highest stage of the quantum internet (Wehner, Elkouss,
   Hanson, Science 362, eaam9288 (2018)) each pair of users reaches, with its figure and threshold.
 """
 
-from . import evaluation, formats, routing, stages, topology
+from . import concurrent, evaluation, formats, routing, stages, topology
+from .concurrent import *  # noqa: F401,F403
 from .evaluation import *  # noqa: F401,F403
 from .formats import *  # noqa: F401,F403
 from .routing import *  # noqa: F401,F403
 from .stages import *  # noqa: F401,F403
 from .topology import *  # noqa: F401,F403
 
-__all__ = [*topology.__all__, *formats.__all__, *evaluation.__all__, *routing.__all__, *stages.__all__]
+__all__ = [*topology.__all__, *formats.__all__, *evaluation.__all__, *routing.__all__, *stages.__all__,
+           *concurrent.__all__]
