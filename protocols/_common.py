@@ -32,7 +32,7 @@ import numpy as np
 from qnet_core import _checks
 from qnet_core._checks import invalid_pairs_4x4 as _invalid_pairs_4x4
 from qnet_core.bell_diagonal import BellDiagonal
-from qnet_core.errors import DimensionError, ParameterError, StateError
+from qnet_core.errors import DimensionError, MissingDependencyError, ParameterError, StateError
 from qnet_core.gates import I2, X, Z
 from qnet_core.metrics import fidelity as _uhlmann_fidelity
 from qnet_core.states import BELL_NAMES
@@ -475,3 +475,49 @@ def deprecated_alias(old_name: str, replacement: str, renames: dict = RENAMED_ER
         return wrapper
 
     return decorate
+
+
+# =============================================================================== progress
+class _TqdmReport:
+    """``report(done, total)`` drawing an optional ``tqdm`` bar (closed by :meth:`close`)."""
+
+    __slots__ = ("_bar",)
+
+    def __init__(self, bar):
+        self._bar = bar
+
+    def __call__(self, done: int, total: int) -> None:
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def progress_reporter(progress, total: int, owner: str, unit: str):
+    """The ``progress`` argument of a long computation as a callable ``report(done, total)`` or None.
+
+    ``None``/``False``: no progress; a callable is returned as is; ``True``: a ``tqdm`` bar of
+    ``total`` ``unit`` (``tqdm.auto``, so it also draws in notebooks), whose ``close()`` the
+    caller calls when done. ``True`` without tqdm installed raises
+    :class:`~qnet_core.errors.MissingDependencyError` (an ImportError), before any work.
+    """
+    if progress is None or progress is False:
+        return None
+    if progress is True:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            raise MissingDependencyError(f"{owner}(): progress=True draws a tqdm bar, but tqdm is not installed; "
+                                         "install it with pip install 'qnetsim[progress]' (or pip install tqdm), "
+                                         "or pass a callable progress(done, total)") from None
+        return _TqdmReport(tqdm(total=int(total), unit=unit, desc=owner))
+    if callable(progress):
+        return progress
+    raise ParameterError(f"{owner}(): progress={_short(progress)} must be None, True (a tqdm bar) or a callable "
+                         "progress(done, total)")
+
+
+def close_progress(report) -> None:
+    """Close what :func:`progress_reporter` opened (a tqdm bar); a user's callable is left alone."""
+    if isinstance(report, _TqdmReport):
+        report.close()

@@ -27,10 +27,10 @@ import sys
 from qnet_core.errors import QnetError, ScenarioError
 
 from . import output
-from .params import format_value
+from .params import HelpFormatter, format_value
 from .tasks import COMMANDS
 
-__all__ = ["main", "build_parser", "UsageError"]
+__all__ = ["main", "build_parser", "UsageError", "with_parameters", "parameter_column", "parameter_cell"]
 
 
 class UsageError(Exception):
@@ -46,7 +46,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 _MAX_TIME_HELP = ("stop after this many seconds of wall time, keep the finished work and say so on stderr "
-                  "(exit status 0); default: no limit")
+                  "(exit status 0)")
 
 
 def _add_common(sp, plot: bool = False, trials_out: bool = False) -> None:
@@ -59,7 +59,7 @@ def _add_common(sp, plot: bool = False, trials_out: bool = False) -> None:
         sp.add_argument("--trials-out", metavar="FILE",
                         help="write per-trial waiting times and fidelities (.csv or .json), for 'qnet plot'")
         sp.add_argument("--max-time", metavar="SECONDS", help=_MAX_TIME_HELP + "; the result then covers the trials "
-                        "finished in time (its 'trials' column)")
+                        "finished in time (its 'trials' column) (default: no limit)")
 
 
 _SCENARIO_HELP = """scenario file (TOML):
@@ -83,6 +83,24 @@ example: qnet sweep examples/keyrate_vs_distance.toml --out keyrate.csv --worker
 """
 
 
+_EPILOG = """Run 'qnet COMMAND --help' for the options of a command.
+
+output encoding (--json, --out .json/.csv, sweeps):
+  every --json output carries 'parameters': each option's effective value, defaults included;
+  --out and sweep rows carry them as columns (input_X where X is also a result column)
+  JSON: infinity is "inf" ("-inf"), not-a-number "nan", a value not set (e.g. --cutoff) null
+  CSV:  inf, -inf, nan; not set is none; booleans true/false; no cell is empty"""
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import PackageNotFoundError, version
+
+        return version("qnetsim")
+    except PackageNotFoundError:  # pragma: no cover - a bare checkout that was never installed
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``qnet`` argument parser (sub-command per computation, plus sweep and plot).
 
@@ -93,12 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
         ``plot``.
     """
     parser = _Parser(prog="qnet", description="qnetsim: quantum-network simulation from the command line.",
-                     epilog="Run 'qnet COMMAND --help' for the options of a command.")
-    parser.add_argument("--version", action="version", version="qnet (qnetsim) 0.1.0")
+                     epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"qnet (qnetsim) {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
     for cmd in COMMANDS.values():
-        sp = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description,
-                            epilog=f"example: {cmd.example}" if cmd.example else None)
+        epilog = "\n\n".join(x for x in (cmd.epilog, f"example: {cmd.example}" if cmd.example else "") if x)
+        sp = sub.add_parser(cmd.name, help=cmd.help, description=cmd.description, epilog=epilog or None,
+                            formatter_class=HelpFormatter)
         for p in cmd.params:
             p.add_to(sp)
         _add_common(sp, plot=cmd.name in ("demo", "keyrate"), trials_out=cmd.name == "chain")
@@ -115,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                                    "(needs the 'dist' extra)")
     sw.add_argument("--restart", action="store_true", help="discard an existing --out instead of resuming")
     sw.add_argument("--max-time", metavar="SECONDS", help=_MAX_TIME_HELP + "; finished points stay in --out and "
-                    "running the same command resumes")
+                    "running the same command resumes (default: no limit)")
     sw.add_argument("--json", action="store_true", help="print all rows as JSON on stdout when done")
     sw.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -159,7 +178,7 @@ def _collect_params(cmd, args) -> dict:
     params = {}
     for p in cmd.params:
         raw = getattr(args, p.key)
-        params[p.key] = p.for_cli().coerce(p.default if raw is None else raw, cmd.name)
+        params[p.key] = p.for_cli().coerce(p.default_value() if raw is None else raw, cmd.name)
     return params
 
 
@@ -229,8 +248,9 @@ def _run_command(cmd, args) -> int:
                   f"{params['trials']} trials", file=sys.stderr)
     else:
         rows = cmd.compute(params, params["seed"], progress)
+    effective = cmd.parameters(params)
     if args.out:
-        output.write_rows(args.out, [_with_params(cmd, params, r) for r in rows] if cmd.name == "chain" else rows)
+        output.write_rows(args.out, [with_parameters(cmd, effective, r) for r in rows])
     if plot:
         from .plotting import plot_rows
 
@@ -239,18 +259,72 @@ def _run_command(cmd, args) -> int:
     if args.json:
         if cmd.name == "chain":
             obj = dict(rows[0])
-            obj["parameters"] = params
+            obj["parameters"] = effective
             print(output.dumps(obj))
         else:
-            print(output.dumps({"rows": rows}))
+            print(output.dumps({"rows": rows, "parameters": effective}))
     else:
         print(format_table(rows, cmd.columns))
     return 0
 
 
-def _with_params(cmd, params, row) -> dict:
-    d = {k: (":".join(format_value(x) for x in v) if isinstance(v, list) else v) for k, v in params.items()}
-    d.update(row)
+def parameter_column(cmd, key: str) -> str:
+    """Column of parameter ``key`` in result rows: ``key``, or ``input_<key>`` where a result column has that name.
+
+    Parameters
+    ----------
+    cmd : Command
+        The command whose result columns may clash with parameter names.
+    key : str
+        Parameter name.
+
+    Returns
+    -------
+    str
+        The column name.
+    """
+    return f"input_{key}" if key in cmd.columns or key in ("point", "point_id") else key
+
+
+def parameter_cell(v):
+    """A parameter value as one table cell: a list of one number is that number, a longer list its values
+    joined by ':' (as swept columns of sweeps).
+
+    Parameters
+    ----------
+    v : object
+        Resolved parameter value.
+
+    Returns
+    -------
+    object
+        The cell value (scalars unchanged).
+    """
+    if isinstance(v, list):
+        return v[0] if len(v) == 1 else ":".join(format_value(x) for x in v)
+    return v
+
+
+def with_parameters(cmd, params: dict, row: dict) -> dict:
+    """``row`` (result columns first) followed by one column per parameter (see :func:`parameter_column`).
+
+    Parameters
+    ----------
+    cmd : Command
+        The command that produced ``row``.
+    params : dict
+        Resolved parameter values.
+    row : dict
+        One result row.
+
+    Returns
+    -------
+    dict
+        A new row; result columns keep their values.
+    """
+    d = dict(row)
+    for k, v in params.items():
+        d.setdefault(parameter_column(cmd, k), parameter_cell(v))
     return d
 
 

@@ -3,6 +3,19 @@
 A file is written to a temporary sibling, flushed to disk and renamed over the target
 (:func:`os.replace` is atomic on POSIX and Windows), so an interrupted run leaves either the
 previous complete file or the new complete file, never a half-written one.
+
+Encoding of values (``--json`` output, ``--out`` files, sweeps), the same everywhere:
+
+* JSON: infinity is the string ``"inf"`` (``"-inf"``), not-a-number ``"nan"``, and a value
+  that is not set (e.g. ``cutoff``, ``purify`` or ``mu`` left to their default) is ``null``;
+  other numbers are JSON numbers, so the text stays strict JSON (no ``Infinity`` tokens).
+* CSV: ``inf``, ``-inf``, ``nan``; not set is ``none``; booleans ``true``/``false``. No cell is
+  empty. Reading back (:func:`read_rows`) turns these into ``float("inf")``, ``None``, ...;
+  empty CSV cells and JSON ``null`` for infinity, written by older versions, still read.
+
+Every ``--json`` output carries ``parameters``: the effective value of every option of the
+command, defaults included; ``--out`` rows carry them as columns (named ``input_X`` where
+``X`` is also a result column), as do sweep rows.
 """
 
 from __future__ import annotations
@@ -22,7 +35,7 @@ from qnet_core.errors import ScenarioError
 from .params import format_value
 
 __all__ = ["FORMATS", "output_format", "write_rows", "read_rows", "to_json_value", "dumps", "atomic_write_text",
-           "check_writable", "same_file", "parse_cell"]
+           "check_writable", "same_file", "parse_cell", "from_json_value"]
 
 FORMATS = (".csv", ".json")
 _UMASK = os.umask(0o022)
@@ -109,38 +122,78 @@ def same_file(a: str, b: str) -> bool:
     return os.path.realpath(a) == os.path.realpath(b)
 
 
-def to_json_value(v):
-    """JSON-safe scalar: numpy types to Python, non-finite floats to None.
+def _nonfinite_text(f: float) -> str:
+    return "nan" if f != f else ("inf" if f > 0 else "-inf")
+
+
+def to_json_value(v, nonfinite: str = "null"):
+    """JSON-safe value: numpy types to Python, non-finite floats to None or to text.
 
     Parameters
     ----------
     v : object
         Scalar, dict, list, tuple or numpy array (converted recursively); other objects are
         returned unchanged.
+    nonfinite : {"null", "text"}, default "null"
+        ``"text"`` writes ``"inf"``, ``"-inf"``, ``"nan"`` (the output encoding, see the module
+        docstring); ``"null"`` maps them to None (as the sweep point digests always did).
 
     Returns
     -------
     object
-        bool, int, float, None, dict or list built from ``v`` (arrays and tuples become lists).
+        bool, int, float, str, None, dict or list built from ``v`` (arrays and tuples become
+        lists).
+
+    Examples
+    --------
+    >>> to_json_value([float("inf"), None], nonfinite="text")
+    ['inf', None]
     """
+    text = nonfinite == "text"
     t = type(v)
     if t is float:  # fast paths for the exact built-in types
-        return v if v - v == 0.0 else None
+        return v if v - v == 0.0 else (_nonfinite_text(v) if text else None)
     if t is str or t is int or t is bool or v is None:
         return v
     if t is list:
-        return [to_json_value(x) for x in v]
+        return [to_json_value(x, nonfinite) for x in v]
     if isinstance(v, (bool, np.bool_)):
         return bool(v)
     if isinstance(v, numbers.Integral):
         return int(v)
     if isinstance(v, (numbers.Real, np.floating)):
         f = float(v)
-        return f if math.isfinite(f) else None
+        return f if math.isfinite(f) else (_nonfinite_text(f) if text else None)
     if isinstance(v, dict):
-        return {k: to_json_value(x) for k, x in v.items()}
+        return {k: to_json_value(x, nonfinite) for k, x in v.items()}
     if isinstance(v, (list, tuple, np.ndarray)):
-        return [to_json_value(x) for x in v]
+        return [to_json_value(x, nonfinite) for x in v]
+    return v
+
+
+_NONFINITE = {"inf": math.inf, "-inf": -math.inf, "nan": math.nan}
+
+
+def from_json_value(v):
+    """Undo the output encoding of a JSON value: ``"inf"``, ``"-inf"``, ``"nan"`` to floats.
+
+    Parameters
+    ----------
+    v : object
+        A value from a JSON document (lists and dicts converted recursively).
+
+    Returns
+    -------
+    object
+        ``v`` with those three strings replaced by floats.
+    """
+    t = type(v)
+    if t is str:
+        return _NONFINITE.get(v, v)
+    if t is list:
+        return [from_json_value(x) for x in v]
+    if t is dict:
+        return {k: from_json_value(x) for k, x in v.items()}
     return v
 
 
@@ -155,9 +208,15 @@ def dumps(obj) -> str:
     Returns
     -------
     str
-        Single-line JSON; non-finite floats appear as ``null``.
+        Single-line JSON; non-finite floats appear as ``"inf"``, ``"-inf"``, ``"nan"`` and
+        None (not set) as ``null``.
+
+    Examples
+    --------
+    >>> dumps({"cutoff": None, "memory_t1": float("inf")})
+    '{"cutoff": null, "memory_t1": "inf"}'
     """
-    return json.dumps(to_json_value(obj), indent=None, allow_nan=False)
+    return json.dumps(to_json_value(obj, "text"), indent=None, allow_nan=False)
 
 
 def atomic_write_text(path: str, text: str) -> None:
@@ -213,6 +272,10 @@ def write_rows(path: str, rows, columns=None, meta: dict | None = None) -> None:
         Column order; keys not listed are appended in order of first appearance.
     meta : dict, optional
         Metadata, JSON output only.
+
+    Notes
+    -----
+    Values are encoded as the module docstring says (``inf``/``"inf"``, ``none``/``null``).
     """
     fmt = output_format(path)
     cols = _columns(rows, columns)
@@ -220,7 +283,7 @@ def write_rows(path: str, rows, columns=None, meta: dict | None = None) -> None:
         obj = {"rows": [{c: r.get(c) for c in cols} for r in rows]}
         if meta:
             obj["meta"] = meta
-        atomic_write_text(path, json.dumps(to_json_value(obj), indent=1, allow_nan=False) + "\n")
+        atomic_write_text(path, json.dumps(to_json_value(obj, "text"), indent=1, allow_nan=False) + "\n")
         return
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -241,9 +304,10 @@ def parse_cell(s: str):
     Returns
     -------
     None, bool, int, float or str
-        ``""`` -> None, ``"true"``/``"false"`` -> bool, then int, float, else ``s``.
+        ``"none"`` (and ``""``, from older files) -> None, ``"true"``/``"false"`` -> bool, then
+        int, float (``inf``, ``nan`` included), else ``s``.
     """
-    if s == "":
+    if s == "" or s == "none":
         return None
     if s in ("true", "false"):
         return s == "true"
@@ -304,7 +368,7 @@ def read_rows(path: str, complete: bool = False, text_columns=(), with_dropped: 
         rows = obj.get("rows") if isinstance(obj, dict) else None
         if not isinstance(rows, list):
             raise ScenarioError(f"{path!r} has no 'rows' list of objects")
-        kept = [r for r in rows if isinstance(r, dict)]
+        kept = [from_json_value(r) for r in rows if isinstance(r, dict)]
         if len(kept) != len(rows) and not complete:
             raise ScenarioError(f"{path!r} has no 'rows' list of objects")
         return (kept, len(rows) - len(kept)) if with_dropped else kept

@@ -12,6 +12,11 @@ error names the field, the value and what is allowed.
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
+import functools
+import importlib
+import inspect
 import math
 import numbers
 from dataclasses import dataclass
@@ -20,7 +25,7 @@ import numpy as np
 
 from qnet_core.errors import ScenarioError
 
-__all__ = ["Param", "parse_range", "format_value"]
+__all__ = ["Param", "LibraryDefault", "parse_range", "format_value", "HelpFormatter"]
 
 _KINDS = ("float", "int", "choice", "range", "seed")
 
@@ -35,7 +40,7 @@ def _short(v, limit: int = 60) -> str:
 
 
 def format_value(v) -> str:
-    """Text form of a value in CSV files and tables (``repr`` of floats, ``inf``, empty for None).
+    """Text form of a value in CSV files and tables (``repr`` of floats, ``inf``, ``none`` for None).
 
     Parameters
     ----------
@@ -45,8 +50,14 @@ def format_value(v) -> str:
     Returns
     -------
     str
-        ``""`` for None, ``"true"``/``"false"`` for bools, the decimal integer, ``repr`` of a
-        finite float (``"nan"``, ``"inf"``, ``"-inf"`` otherwise), else ``str(v)``.
+        ``"none"`` for None (not set), ``"true"``/``"false"`` for bools, the decimal integer,
+        ``repr`` of a finite float (``"nan"``, ``"inf"``, ``"-inf"`` otherwise), else ``str(v)``;
+        never empty for a value (see :mod:`qnet_cli.output`).
+
+    Examples
+    --------
+    >>> [format_value(v) for v in (None, float("inf"), 0.5, True)]
+    ['none', 'inf', '0.5', 'true']
     """
     t = type(v)
     if t is float:  # fast paths for the common exact types (millions of cells in big tables)
@@ -56,7 +67,7 @@ def format_value(v) -> str:
     if t is int:
         return str(v)
     if v is None:
-        return ""
+        return "none"
     if isinstance(v, (bool, np.bool_)):
         return "true" if v else "false"
     if isinstance(v, (numbers.Integral,)):
@@ -132,6 +143,71 @@ def parse_range(value, where: str = "", key: str = "distance") -> list[float]:
     return [_to_float(value, where, key)]
 
 
+@functools.lru_cache(maxsize=None)
+def _library_default(module: str, owner: str, name: str):
+    obj = getattr(importlib.import_module(module), owner)
+    if dataclasses.is_dataclass(obj):
+        for f in dataclasses.fields(obj):
+            if f.name == name and f.default is not dataclasses.MISSING:
+                return f.default
+        raise KeyError(f"{owner}.{name} has no default")
+    default = inspect.signature(obj).parameters[name].default
+    if default is inspect.Parameter.empty:
+        raise KeyError(f"{owner}({name}=...) has no default")
+    return default
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryDefault:
+    """A default that the library defines: a dataclass field's or a keyword argument's default.
+
+    The command line takes such defaults from the library (one source of truth), importing
+    the module only when the value is needed (running the command, or its ``--help``), so that
+    e.g. ``qnet keyrate`` does not import the repeater-chain kernels.
+
+    Examples
+    --------
+    >>> LibraryDefault("protocols.qkd.finite_key", "finite_key_curve", "eps_sec").value()
+    1e-10
+    """
+
+    module: str
+    owner: str
+    name: str
+
+    def value(self):
+        """The library's default (the module is imported on first use, then cached).
+
+        Returns
+        -------
+        object
+            The default value of the library parameter.
+        """
+        return _library_default(self.module, self.owner, self.name)
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Help of ``qnet`` commands: each option's default printed once, from its :class:`Param`.
+
+    The ``(default: X)`` of an option made by :meth:`Param.add_to` is written here, when help
+    is shown (so a :class:`LibraryDefault` is resolved only then). Descriptions and epilogs are
+    wrapped paragraph by paragraph; lines indented by two spaces (lists) are kept as written.
+    """
+
+    def _get_help_string(self, action):
+        p = getattr(action, "qnet_param", None)
+        return action.help if p is None else p.help_text().replace("%", "%%")
+
+    def _fill_text(self, text, width, indent):
+        out = []
+        for block in text.split("\n"):
+            if block.startswith("  ") or not block.strip():
+                out.append(indent + block)
+            else:
+                out.append(super()._fill_text(block, width, indent))
+        return "\n".join(out)
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     """One option of a command.
@@ -143,14 +219,18 @@ class Param:
     kind : {"float", "int", "choice", "range", "seed"}
         ``range`` accepts ``START:STOP:STEP``, a number or (in TOML) a list of numbers.
     default
-        Value when the option is absent (None = not given).
+        Value when the option is absent (None = not set), or a :class:`LibraryDefault`.
     help : str
+        What the option is; ``(default: X)`` is appended once, when help is shown.
     lo, hi : float or None
         Bounds; ``lo_open``/``hi_open`` make them strict.
     allow_inf : bool
         Whether ``inf`` is accepted (e.g. memory times).
     choices : tuple of str
         Allowed values for ``choice``; ``none_ok`` adds "none" (maps to None).
+    shown_default : str or LibraryDefault, optional
+        What help shows as the default instead of ``default`` (e.g. ``"optimized per
+        distance"`` for an option whose absence means something).
     """
 
     name: str
@@ -166,6 +246,35 @@ class Param:
     none_ok: bool = False
     metavar: str | None = None
     cli: bool = False
+    shown_default: object = None
+
+    def default_value(self):
+        """The default: ``default``, or the library's value for a :class:`LibraryDefault`.
+
+        Returns
+        -------
+        object
+            The resolved default.
+        """
+        d = self.default
+        return d.value() if isinstance(d, LibraryDefault) else d
+
+    def help_text(self) -> str:
+        """``help`` with the default appended once: ``"... (default: X)"``.
+
+        Returns
+        -------
+        str
+            The help sentence; X is ``shown_default``, else the (library) default as typed on
+            the command line (``none`` when not set).
+        """
+        shown = self.shown_default
+        if isinstance(shown, LibraryDefault):
+            shown = format_value(shown.value())
+        if shown is None:
+            d = self.default_value()
+            shown = ":".join(format_value(x) for x in d) if isinstance(d, list) else format_value(d)
+        return f"{self.help} (default: {shown})"
 
     @property
     def key(self) -> str:
@@ -290,16 +399,12 @@ class Param:
         Parameters
         ----------
         parser : argparse.ArgumentParser
-            Parser (or sub-parser) that gets the option, with ``dest=key`` and default None.
+            Parser (or sub-parser) that gets the option, with ``dest=key`` and default None; give
+        it ``formatter_class=HelpFormatter`` so that help shows the default.
         """
-        dflt = self.default
-        if isinstance(dflt, list):
-            dflt_txt = ":".join(format_value(x) for x in dflt)
-        else:
-            dflt_txt = "none" if dflt is None else format_value(dflt)
-        help_ = f"{self.help} (default: {dflt_txt})"
         metavar = self.metavar or ("{" + ",".join(self.choices + (("none",) if self.none_ok else ())) + "}"
                                    if self.kind == "choice" else
                                    "START:STOP:STEP" if self.kind == "range" else
                                    "N" if self.kind in ("int", "seed") else "X")
-        parser.add_argument("--" + self.name, dest=self.key, default=None, metavar=metavar, help=help_)
+        action = parser.add_argument("--" + self.name, dest=self.key, default=None, metavar=metavar, help=self.help)
+        action.qnet_param = self  # HelpFormatter appends the default, resolved when help is shown

@@ -381,7 +381,14 @@ def _flat(v):
 
 
 def _point_id(command: str, params: dict, seed: int, index: int) -> str:
-    """Stable 16-hex digest of everything that determines a point's result."""
+    """Stable 16-hex digest of everything that determines a point's result.
+
+    Options added to a command later (``tasks.LATER_OPTIONS``) count only when set, so the
+    files of older sweeps keep their ids and resume.
+    """
+    from .tasks import LATER_OPTIONS
+
+    params = {k: v for k, v in params.items() if not (v is None and k in LATER_OPTIONS)}
     blob = json.dumps({"command": command, "params": to_json_value(params), "inf": sorted(
         k for k, v in params.items() if isinstance(v, float) and v == float("inf")), "seed": seed, "index": index},
         sort_keys=True)

@@ -250,12 +250,17 @@ def _is_number(v, allow_none: bool) -> bool:
 def _cell(v, fmt: str):
     """A value as it reads back from a ``fmt`` file (to compare swept values with what is stored)."""
     if fmt == "json":
-        return output.to_json_value(v)
+        return output.from_json_value(output.to_json_value(v, "text"))
     return output.parse_cell(format_value(v))
 
 
 def _same(a, b) -> bool:
-    return a == b or (isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b))
+    """Stored ``a`` equals expected ``b`` (NaN equals NaN; None, as older JSON files wrote infinity, equals inf)."""
+    if a == b:
+        return True
+    if isinstance(b, float) and not math.isfinite(b):
+        return a is None or (isinstance(a, float) and math.isnan(a) and math.isnan(b))
+    return False
 
 
 def _existing(path: str, scn: Scenario, restart: bool) -> tuple[dict, int]:
@@ -289,12 +294,15 @@ def _existing(path: str, scn: Scenario, restart: bool) -> tuple[dict, int]:
             continue  # a corrupt id: the row is dropped (its point, if any, is computed again)
         if index not in last:  # a point's rows are usually adjacent: build each point once
             last = {index: scn.points[index]}
+            cells = _parameter_cells(scn, last[index]).items()
         pt = last[index]
         if index not in expected:
             expected[index] = one if cmd.row_key is None else cmd.expected_rows(pt.params)
         ok = r.get("point") == pt.index and not isinstance(r.get("point"), bool)
         ok = ok and all(c in r and _same(r[c], _cell(pt.swept[k], fmt)) for c, k in swept_cols.items())
         ok = ok and all(c in r and _is_number(r[c], allow_none=fmt == "json") for c in cmd.columns)
+        # the point fixes its other parameter cells; files of older versions may lack them
+        ok = ok and all(c not in r or _same(r[c], _cell(v, fmt)) for c, v in cells)
         if not ok:
             bad.add(pt.index)
         grouped.setdefault(pt.index, []).append(r)
@@ -311,13 +319,35 @@ def _existing(path: str, scn: Scenario, restart: bool) -> tuple[dict, int]:
 
 
 def swept_column(scn: Scenario, key: str) -> str:
-    """Column of a swept parameter: its key, or ``input_<key>`` where a result column has that name."""
-    return f"input_{key}" if key in COMMANDS[scn.command].columns or key in ("point", "point_id") else key
+    """Column of a parameter (swept or not): its key, or ``input_<key>`` where a result column has that name."""
+    from .main import parameter_column
+
+    return parameter_column(COMMANDS[scn.command], key)
+
+
+def _parameter_cells(scn: Scenario, pt) -> dict:
+    """One cell per parameter of point ``pt`` (swept values as swept, then every other effective value)."""
+    from .main import parameter_cell
+
+    cmd = COMMANDS[scn.command]
+    cells = {swept_column(scn, k): v for k, v in pt.swept.items()}
+    for k, v in cmd.parameters(pt.params).items():
+        cells.setdefault(swept_column(scn, k), parameter_cell(v))
+    return cells
 
 
 def _point_rows(scn: Scenario, pt, rows) -> list[dict]:
-    swept = {swept_column(scn, k): v for k, v in pt.swept.items()}
-    return [{"point": pt.index, "point_id": pt.point_id, **swept, **r} for r in rows]
+    cells = _parameter_cells(scn, pt)
+    return [{"point": pt.index, "point_id": pt.point_id, **cells, **r} for r in rows]
+
+
+def _parameter_columns(scn: Scenario) -> list[str]:
+    """Columns of a sweep's rows: point, point_id, swept parameters, results, then the other parameters."""
+    cmd = COMMANDS[scn.command]
+    swept = [swept_column(scn, k) for k in scn.swept_keys]
+    keys = cmd.parameters(dict.fromkeys(cmd.keys()))  # the effective ones (no deprecated aliases)
+    rest = [swept_column(scn, k) for k in keys if k not in scn.swept_keys]
+    return ["point", "point_id", *swept, *cmd.columns, *rest]
 
 
 def run_sweep(scn: Scenario, out: str, workers: int | None = None, scheduler: str | None = None,
@@ -360,14 +390,20 @@ def run_sweep(scn: Scenario, out: str, workers: int | None = None, scheduler: st
     _precheck(scn)
     _remove_stale_temporaries(out)
     done, dropped = _existing(out, scn, restart)
+    old_layout = False
+    for index, prow in done.items():  # files of older versions lack the columns of some parameters
+        cells = _parameter_cells(scn, scn.points[index])
+        if any(c not in r for r in prow for c in cells):
+            old_layout = True
+            done[index] = [{**r, **cells} for r in prow]
     total = len(scn.points)
     todo = [i for i in range(total) if i not in done]
     reused = total - len(todo)
-    columns = ["point", "point_id", *(swept_column(scn, k) for k in scn.swept_keys), *COMMANDS[scn.command].columns]
+    columns = _parameter_columns(scn)
 
     # Write after every finished point, unless rewriting the file would take more than ~10 % of
     # the run (huge sweeps of fast points); the file is always brought up to date on exit.
-    state = {"dirty": dropped > 0, "next": 0.0, "computed": 0}
+    state = {"dirty": dropped > 0 or old_layout, "next": 0.0, "computed": 0}
 
     def flush(force=True):
         now = time.monotonic()
@@ -741,7 +777,10 @@ def run_sweep_command(args) -> int:
         print(f"qnet sweep: note: dropped {summary['dropped']} incomplete, duplicated or non-numeric rows of {out}; "
               "their points were computed again", file=sys.stderr)
     if args.json:
-        print(output.dumps({"rows": summary["rows"]}))
+        cmd = COMMANDS[scn.command]
+        fixed = cmd.parameters({**cmd.defaults(), **scn.fixed, "seed": scn.seed})
+        fixed = {k: v for k, v in fixed.items() if k not in scn.swept_keys}
+        print(output.dumps({"rows": summary["rows"], "parameters": fixed}))
     kept = summary["reused"] + summary["computed"]
     left = f", {summary['points'] - kept} not run" if summary["stopped"] else ""
     print(f"qnet sweep: {summary['points']} points ({summary['reused']} already done, "

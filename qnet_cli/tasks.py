@@ -19,7 +19,7 @@ import numpy as np
 
 from qnet_core.errors import ScenarioError
 
-from .params import Param
+from .params import LibraryDefault, Param
 
 __all__ = ["Command", "COMMANDS", "get_command"]
 
@@ -40,6 +40,8 @@ class Command:
     example: str = ""
     row_key: Callable | None = field(default=None, repr=False)
     module: str = ""
+    epilog: str = ""
+    resolve: Callable | None = field(default=None, repr=False)
 
     def preload(self) -> None:
         """Import the library module behind ``compute`` (and numba), e.g. before forking workers.
@@ -106,8 +108,30 @@ class Command:
         dict
             Scenario key to converted default (None where the option has no default).
         """
-        return {p.key: p.coerce(p.default, f"qnet {self.name}") if p.default is not None else None
-                for p in self.params}
+        out = {}
+        for p in self.params:
+            d = p.default_value()
+            out[p.key] = None if d is None else p.coerce(d, f"qnet {self.name}")
+        return out
+
+    def parameters(self, params: dict) -> dict:
+        """The effective parameters of a call: ``params`` with what "not set" resolves to filled in.
+
+        Parameters
+        ----------
+        params : dict
+            Converted parameters (every option, defaults included).
+
+        Returns
+        -------
+        dict
+            A copy; e.g. ``keyrate``'s ``eps_sec`` becomes the library default when
+            ``n_pulses`` is given (it stays None, unused, for asymptotic rates).
+        """
+        out = dict(params)
+        if self.resolve is not None:
+            self.resolve(out)
+        return out
 
 
 
@@ -123,10 +147,10 @@ def _lib(module: str, command: str):
         raise ScenarioError(f"qnet {command}: the library module {module} is not available ({e})") from None
 
 
-def _progress(progress, total, label):
+def _progress(progress, total, label, unit=None):
     from .progress import Progress
 
-    return Progress(total, label, enabled=bool(progress))
+    return Progress(total, label, enabled=bool(progress), unit=unit)
 
 
 # ----------------------------------------------------------------------------- demo
@@ -185,14 +209,27 @@ KEYRATE_PROTOCOLS = ("bb84", "bb84-decoy", "bbm92", "trusted-node")
 
 
 def compute_keyrate(p: dict, seed=None, progress=False) -> list[dict]:
-    """Key rate vs distance from :func:`protocols.qkd.keyrate.key_rate_curve`."""
+    """Key rate vs distance from :func:`protocols.qkd.keyrate.key_rate_curve` (finite-key with ``n_pulses``)."""
     kr = _lib("protocols.qkd.keyrate", "keyrate")
+    eps_sec = p.get("eps_sec")
+    if eps_sec is not None and p["n_pulses"] is None:
+        raise ScenarioError("keyrate: --eps-sec (eps_sec) is the finite-key security parameter; it needs --n-pulses "
+                            "(n_pulses): the asymptotic rate has none")
     kw = dict(attenuation_db_per_km=p["attenuation"], detector_efficiency=p["detector_efficiency"],
               dark_count_prob=p["dark_count"], misalignment=p["misalignment"], ec_efficiency=p["ec_efficiency"],
               rep_rate_hz=p["rep_rate"], mu=p["mu"], decoy=p["decoy"], nu=p["nu"], max_link_km=p["max_link_km"],
-              n_pulses=p["n_pulses"])
-    curve = kr.key_rate_curve(np.asarray(p["distance"], dtype=float), p["protocol"], **kw)
+              n_pulses=p["n_pulses"], eps_sec=eps_sec)
+    d = np.asarray(p["distance"], dtype=float)
+    finite = p["n_pulses"] is not None  # one optimization per distance: worth a bar
+    with _progress(progress and finite, d.size, "keyrate", unit="distances") as bar:
+        report = (lambda done, total: bar.update(done)) if bar.enabled else None
+        curve = kr.key_rate_curve(d, p["protocol"], progress=report, **kw)
     return _curve_rows(curve)
+
+
+def _resolve_keyrate(p: dict) -> None:
+    if p.get("n_pulses") is not None and p.get("eps_sec") is None:
+        p["eps_sec"] = _EPS_SEC.value()
 
 
 def _curve_rows(curve) -> list[dict]:
@@ -216,33 +253,57 @@ def _curve_rows(curve) -> list[dict]:
 
 
 _POS = dict(lo=0.0, lo_open=True)
+_KR = "protocols.qkd.keyrate"
+_EPS_SEC = LibraryDefault("protocols.qkd.finite_key", "finite_key_curve", "eps_sec")
+
+
+def _kr(name: str) -> LibraryDefault:
+    """Default of ``key_rate_curve``'s keyword ``name``."""
+    return LibraryDefault(_KR, "key_rate_curve", name)
+
+
+#: ``--protocol`` of ``qnet keyrate``, one line each (shown in its help).
+KEYRATE_PROTOCOL_HELP = {
+    "bb84": "BB84 with an ideal single-photon source (no --mu)",
+    "bb84-decoy": "BB84 with weak coherent pulses and decoy states (--decoy, --nu; --n-pulses: finite key)",
+    "bbm92": "entanglement-based BBM92, pair source in the middle (--mu: mean pair number)",
+    "trusted-node": "decoy BB84 over equal links of at most --max-link-km joined by trusted nodes",
+}
+
 KEYRATE = Command(
     "keyrate", "QKD secret key rate vs fiber distance",
     "Asymptotic secret key rate of a QKD protocol over fiber, per pulse and per second, with the QBER, "
     "the signal intensity used and the PLOB repeaterless bound per pulse.",
-    (Param("protocol", "choice", "bb84-decoy", "QKD protocol", choices=KEYRATE_PROTOCOLS),
+    (Param("protocol", "choice", _kr("protocol"), "QKD protocol (listed below)", choices=KEYRATE_PROTOCOLS),
      Param("distance", "range", "0:200:10", "fiber distances, km", lo=0.0),
-     Param("attenuation", "float", 0.2, "fiber attenuation, dB/km", lo=0.0),
-     Param("detector-efficiency", "float", 0.1, "detector efficiency", lo=0.0, hi=1.0, lo_open=True),
-     Param("dark-count", "float", 1e-6, "dark-count probability per detection window", lo=0.0, hi=1.0,
-           hi_open=True),
-     Param("misalignment", "float", 0.01, "optical misalignment error probability", lo=0.0, hi=0.5),
-     Param("ec-efficiency", "float", 1.16, "error-correction inefficiency f >= 1", lo=1.0),
-     Param("rep-rate", "float", 1e9, "source repetition rate, Hz", **_POS),
+     Param("attenuation", "float", _kr("attenuation_db_per_km"), "fiber attenuation, dB/km", lo=0.0),
+     Param("detector-efficiency", "float", _kr("detector_efficiency"), "detector efficiency", lo=0.0, hi=1.0,
+           lo_open=True),
+     Param("dark-count", "float", _kr("dark_count_prob"), "dark-count probability per detection window", lo=0.0,
+           hi=1.0, hi_open=True),
+     Param("misalignment", "float", _kr("misalignment"), "optical misalignment error probability", lo=0.0, hi=0.5),
+     Param("ec-efficiency", "float", _kr("ec_efficiency"), "error-correction inefficiency f >= 1", lo=1.0),
+     Param("rep-rate", "float", _kr("rep_rate_hz"), "source repetition rate, Hz", **_POS),
      Param("mu", "float", None, "signal intensity (bb84-decoy, trusted-node) or mean pair number (bbm92); "
-           "optimized per distance when absent; bb84 is an ideal single-photon source", **_POS),
-     Param("decoy", "choice", "infinite", "decoy-state estimate (bb84-decoy, trusted-node)",
+           "bb84 is an ideal single-photon source", **_POS, shown_default="optimized per distance"),
+     Param("decoy", "choice", _kr("decoy"), "decoy-state estimate (bb84-decoy, trusted-node)",
            choices=("infinite", "vacuum+weak")),
-     Param("nu", "float", 0.05, "weak decoy intensity for --decoy vacuum+weak", **_POS),
-     Param("max-link-km", "float", 80.0, "longest link between trusted nodes, km (trusted-node)", **_POS),
+     Param("nu", "float", _kr("nu"), "weak decoy intensity for --decoy vacuum+weak", **_POS),
+     Param("max-link-km", "float", _kr("max_link_km"), "longest link between trusted nodes, km (trusted-node)",
+           **_POS),
      Param("n-pulses", "float", None, "finite-key rate for this many sent pulses (bb84-decoy; Lim et al. 2014, "
-           "intensities and probabilities optimized per distance); asymptotic when absent", **_POS),
+           "intensities and probabilities optimized per distance)", **_POS,
+           shown_default="none: asymptotic rate"),
+     Param("eps-sec", "float", None, "finite-key security parameter eps_sec, with --n-pulses only", lo=0.0, hi=1.0,
+           lo_open=True, hi_open=True, shown_default=_EPS_SEC),
      _SEED),
     KEYRATE_COLUMNS,
     compute_keyrate,
     module="protocols.qkd.keyrate",
     example="qnet keyrate --protocol bb84-decoy --distance 0:300:10 --out keyrate.csv",
     row_key=lambda p: ("distance_km", [float(d) for d in p["distance"]]),
+    epilog="protocols (--protocol):\n" + "\n".join(f"  {k:<13} {v}" for k, v in KEYRATE_PROTOCOL_HELP.items()),
+    resolve=_resolve_keyrate,
 )
 
 
@@ -256,8 +317,10 @@ def build_chain(p: dict):
     """The :class:`protocols.repeaters.repeater_chain.RepeaterChain` described by validated CLI parameters."""
     rc = _lib("protocols.repeaters.repeater_chain", "chain")
     mem = p["memories_per_node"]
-    if mem is None:
-        mem = 2 if p["purify"] else 1
+    if p["purify"] is not None and mem < 2:
+        raise ScenarioError(f"chain: --purify {p['purify']} (purify) needs --memories-per-node 2 or more "
+                            f"(memories_per_node; the default is {mem}, as in RepeaterChain); give the same "
+                            "--memories-per-node to the runs without purification you compare it with")
     return rc.RepeaterChain(
         p["segments"], p["length_km"], scheme=p["scheme"], memory_t1_s=p["memory_t1"], memory_t2_s=_t2(p),
         cutoff_s=p["cutoff"], purification=p["purify"], protocol=p["protocol"], memories_per_node=mem,
@@ -267,7 +330,7 @@ def build_chain(p: dict):
 
 
 #: Target wall time (s) of one chunk of trials when the command line runs a chain in chunks
-#: (progress bar, ``--max-time``): the deadline is checked between chunks.
+#: (``--max-time``): the deadline is checked between chunks.
 _CHAIN_CHUNK_S = 0.25
 
 
@@ -291,29 +354,32 @@ def _check_chain_memory(rc, chain, trials: int) -> None:
 def run_chain(p: dict, seed, progress=False, deadline: float | None = None):
     """Simulate the chain of ``p``; return the ChainResult.
 
-    With a progress bar on a terminal, or a wall-clock ``deadline`` (a ``time.monotonic()``
-    value), the trials run in chunks of about ``_CHAIN_CHUNK_S``; at the deadline the
-    trials finished so far are returned (``result.trials`` may then be smaller than
-    ``p["trials"]``; the first chunk always runs). Chunks concatenate exactly to one run
-    (trial i's stream depends only on (seed, i)).
+    The progress bar (trials done, rate so far) follows the library's ``progress`` callback
+    of :func:`~protocols.repeaters.repeater_chain.simulate_chain`, called after each of its
+    chunks. With a wall-clock ``deadline`` (a ``time.monotonic()`` value) the trials run in
+    calls of about ``_CHAIN_CHUNK_S``; at the deadline the trials finished so far are
+    returned (``result.trials`` may then be smaller than ``p["trials"]``; the first call
+    always runs). Calls concatenate exactly to one run (trial i's stream depends only on
+    (seed, i)).
     """
     import time
 
     rc = _lib("protocols.repeaters.repeater_chain", "chain")
     chain = build_chain(p)
     trials = p["trials"]
-    if deadline is None and (not progress or trials < 200):
-        return rc.simulate_chain(chain, trials, seed)
-    _check_chain_memory(rc, chain, trials)
-    parts = []
-    done, size = 0, min(trials, 64)
-    with _progress(progress, trials, "chain") as bar:
+    with _progress(progress, trials, "chain", unit="trials") as bar:
+        if deadline is None:
+            report = (lambda done, total: bar.update(done)) if bar.enabled else None
+            return rc.simulate_chain(chain, trials, seed, progress=report)
+        _check_chain_memory(rc, chain, trials)
+        parts = []
+        done, size = 0, min(trials, 64)
         while done < trials:
             t0 = time.monotonic()
-            parts.append(rc.simulate_chain(chain, size, seed, first_trial=done))
+            report = (lambda d, total, base=done: bar.update(base + d)) if bar.enabled else None
+            parts.append(rc.simulate_chain(chain, size, seed, first_trial=done, progress=report))
             per_trial = max((time.monotonic() - t0) / size, 1e-9)
             done += size
-            bar.advance(size)
             budget = _CHAIN_CHUNK_S
             if deadline is not None:
                 budget = min(budget, deadline - time.monotonic())
@@ -333,32 +399,42 @@ def compute_chain(p: dict, seed=None, progress=False) -> list[dict]:
     return [chain_row(run_chain(p, seed, progress))]
 
 
+def _rc(name: str) -> LibraryDefault:
+    """Default of the :class:`~protocols.repeaters.repeater_chain.RepeaterChain` field ``name`` (one source of
+    truth: ``qnet chain`` and the Python class have the same defaults)."""
+    return LibraryDefault("protocols.repeaters.repeater_chain", "RepeaterChain", name)
+
+
 CHAIN = Command(
     "chain", "Monte Carlo of a quantum-repeater chain (fidelity, rate, waiting time, key rate)",
     "Simulates trials of a linear repeater chain until the first end-to-end pair: mean fidelity, delivered "
     "pairs per second, mean waiting time and BBM92 secret key rate, each with its standard error.",
     (Param("segments", "int", 4, "number of elementary segments", lo=1),
      Param("length-km", "float", 100.0, "total end-to-end length, km", lo=0.0),
-     Param("scheme", "choice", "single-click", "elementary-link heralding", choices=("single-click", "double-click")),
-     Param("memory-t1", "float", INF, "memory relaxation time T1, s", **_POS, allow_inf=True),
-     Param("memory-t2", "float", INF, "memory coherence time T2, s (<= 2 T1; inf, the default, means no pure "
-           "dephasing, i.e. T2 = 2 T1 when T1 is finite)", **_POS, allow_inf=True),
-     Param("cutoff", "float", None, "memory cutoff time, s", **_POS),
-     Param("purify", "choice", None, "recurrence purification of elementary links", choices=("dejmps", "bbpssw"),
-           none_ok=True),
-     Param("protocol", "choice", "swap-asap", "swapping protocol (nested needs 2**k segments)",
+     Param("scheme", "choice", _rc("scheme"), "elementary-link heralding", choices=("single-click", "double-click")),
+     Param("memory-t1", "float", _rc("memory_t1_s"), "memory relaxation time T1, s", **_POS, allow_inf=True),
+     Param("memory-t2", "float", INF, "memory coherence time T2, s (<= 2 T1; inf means no pure dephasing, i.e. "
+           "T2 = 2 T1 when T1 is finite, RepeaterChain's memory_t2_s=None)", **_POS, allow_inf=True),
+     Param("cutoff", "float", _rc("cutoff_s"), "memory cutoff time, s", **_POS, shown_default="none, no cutoff"),
+     Param("purify", "choice", _rc("purification"), "recurrence purification of elementary links (needs "
+           "--memories-per-node 2 or more)", choices=("dejmps", "bbpssw"), none_ok=True),
+     Param("protocol", "choice", _rc("protocol"), "swapping protocol (nested needs 2**k segments)",
            choices=("swap-asap", "nested")),
-     Param("memories-per-node", "int", None, "memories per node per side (default 1, or 2 when purifying)", lo=1),
-     Param("attenuation", "float", 0.2, "fiber attenuation, dB/km", lo=0.0),
-     Param("detector-efficiency", "float", 0.9, "detector efficiency", lo=0.0, hi=1.0, lo_open=True),
-     Param("dark-count", "float", 0.0, "dark-count probability per detection window", lo=0.0, hi=1.0),
-     Param("bright-state", "float", 0.1, "single-click bright-state parameter alpha", lo=0.0, hi=1.0, lo_open=True,
-           hi_open=True),
-     Param("gate-error", "float", 0.0, "two-qubit depolarizing probability with each Bell measurement and "
-           "purification CNOT", lo=0.0, hi=1.0),
-     Param("readout-error", "float", 0.0, "probability that a measured bit is misread", lo=0.0, hi=1.0),
-     Param("swap-success", "float", 1.0, "probability that a Bell-state measurement succeeds", lo=0.0, hi=1.0,
+     Param("memories-per-node", "int", _rc("memories_per_node"), "memories per node per side; purification needs "
+           "2 or more: compare runs with and without it at the same value", lo=1),
+     Param("attenuation", "float", _rc("attenuation_db_per_km"), "fiber attenuation, dB/km", lo=0.0),
+     Param("detector-efficiency", "float", _rc("detector_efficiency"), "detector efficiency", lo=0.0, hi=1.0,
            lo_open=True),
+     Param("dark-count", "float", _rc("dark_count_prob"), "dark-count probability per detection window", lo=0.0,
+           hi=1.0),
+     Param("bright-state", "float", _rc("bright_state_param"), "single-click bright-state parameter alpha", lo=0.0,
+           hi=1.0, lo_open=True, hi_open=True),
+     Param("gate-error", "float", _rc("gate_error"), "two-qubit depolarizing probability with each Bell "
+           "measurement and purification CNOT", lo=0.0, hi=1.0),
+     Param("readout-error", "float", _rc("readout_error"), "probability that a measured bit is misread", lo=0.0,
+           hi=1.0),
+     Param("swap-success", "float", _rc("swap_success_prob"), "probability that a Bell-state measurement succeeds",
+           lo=0.0, hi=1.0, lo_open=True),
      Param("trials", "int", 1000, "Monte Carlo trials", lo=1),
      _SEED),
     CHAIN_RESULT_COLUMNS,
@@ -379,6 +455,14 @@ def _error_params(gate_help: str, readout_help: str) -> tuple:
 
 
 _RENAMED = (("p2", "gate_error"), ("eta", "readout_error"))
+
+
+def _resolve_errors(p: dict) -> None:
+    """Effective parameters: a deprecated ``p2``/``eta`` is its new name's value, and is not listed itself."""
+    for old, new in _RENAMED:
+        value = p.pop(old, None)
+        if value is not None:
+            p[new] = float(value)
 
 
 def _errors(p: dict, command: str) -> dict:
@@ -418,7 +502,8 @@ SWAP = Command(
     "Joins two Werner pairs by a Bell-state measurement on the inner qubits and a Pauli correction; "
     "prints the fidelity of the end-to-end pair and the BSM success probability.",
     (Param("fidelity", "float", 0.95, "fidelity of the first pair", lo=0.0, hi=1.0),
-     Param("fidelity2", "float", None, "fidelity of the second pair (default: same as --fidelity)", lo=0.0, hi=1.0),
+     Param("fidelity2", "float", None, "fidelity of the second pair", lo=0.0, hi=1.0,
+           shown_default="same as --fidelity"),
      *_error_params("two-qubit depolarizing probability of the BSM's CNOT",
                     "readout error probability per measured bit"),
      Param("bsm", "choice", "ideal", "Bell-measurement model", choices=("ideal", "linear_optics")),
@@ -426,6 +511,7 @@ SWAP = Command(
     ("fidelity", "success_probability"),
     compute_swap,
     module="protocols.entanglement.swapping",
+    resolve=_resolve_errors,
     example="qnet swap --fidelity 0.95 --gate-error 0.01 --json",
 )
 
@@ -454,6 +540,7 @@ PURIFY = Command(
     ("round", "fidelity", "success_probability", "pairs_per_output"),
     compute_purify,
     module="protocols.entanglement.purification",
+    resolve=_resolve_errors,
     example="qnet purify --fidelity 0.8 --method dejmps --rounds 3",
     row_key=lambda p: ("round", list(range(1, p["rounds"] + 1))),
 )
@@ -483,18 +570,23 @@ TELEPORT = Command(
                     "readout error probability per measured bit"),
      Param("distance-km", "float", 0.0, "distance the classical bits travel, km", lo=0.0),
      Param("memory-t1", "float", INF, "Bob's memory relaxation time T1, s", **_POS, allow_inf=True),
-     Param("memory-t2", "float", INF, "Bob's memory coherence time T2, s (<= 2 T1; inf, the default, means no "
-           "pure dephasing, i.e. T2 = 2 T1 when T1 is finite)", **_POS, allow_inf=True),
+     Param("memory-t2", "float", INF, "Bob's memory coherence time T2, s (<= 2 T1; inf means no pure dephasing, "
+           "i.e. T2 = 2 T1 when T1 is finite)", **_POS, allow_inf=True),
      _SEED),
     ("fidelity", "average_fidelity", "entanglement_fidelity", "delay_s"),
     compute_teleport,
     module="protocols.entanglement.teleportation",
+    resolve=_resolve_errors,
     stochastic=True,
     example="qnet teleport --fidelity 0.9 --distance-km 50 --memory-t2 0.01 --json",
 )
 
 
 COMMANDS = {c.name: c for c in (DEMO, KEYRATE, CHAIN, PURIFY, SWAP, TELEPORT)}
+
+#: Options added to a command after sweep files with it were written: a sweep point's id
+#: (:func:`qnet_cli.scenario._point_id`) includes them only when they are set, so old files resume.
+LATER_OPTIONS = frozenset({"eps_sec"})
 SWEEPABLE = ("keyrate", "chain", "purify", "swap", "teleport")
 
 

@@ -8,6 +8,7 @@ the argument, the offending value and what is allowed.
 from __future__ import annotations
 
 __all__ = [
+    "MissingDependencyError",
     "QnetError",
     "StateError",
     "DimensionError",
@@ -44,3 +45,8 @@ class ChannelError(QnetError):
 
 class ScenarioError(QnetError):
     """A scenario file or command-line configuration is malformed."""
+
+
+class MissingDependencyError(QnetError, ImportError):
+    """An optional dependency (QuTiP for the QuTiP bridge, tqdm for progress bars) is needed for
+    this call but is not installed; the message says what to install."""

@@ -32,14 +32,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .bell_diagonal import BellDiagonal
-from .errors import DimensionError, QnetError
+from .errors import DimensionError
+from .errors import MissingDependencyError  # noqa: F401  (re-exported)
 from .validation import _as_complex_array, _numeric, as_array, as_square_operator, num_qubits_of_dim
 
 __all__ = ["to_qobj", "from_qobj", "MissingDependencyError"]
-
-
-class MissingDependencyError(QnetError, ImportError):
-    """An optional dependency (such as QuTiP) is needed for this call but is not installed."""
 
 
 def _qutip(owner: str):

@@ -172,7 +172,7 @@ INDICES = {"control", "frame"}
 INDEX_LISTS = {"targets", "qubits", "keep", "order", "bits", "purification_levels"}
 CHOICES = {"name", "method", "basis", "scheme", "protocol", "decoy", "per", "bsm", "rep", "kind", "axis", "model",
            "direction", "air_mass_model", "preset", "metric", "purification", "fusion"}
-FLAGS = {"validate", "correct", "keep_measured", "normalize", "show_plob"}
+FLAGS = {"validate", "correct", "keep_measured", "normalize", "show_plob", "progress"}
 OBJECTS = {"system", "systems", "chain", "steps", "rate_fn", "bb84_system", "graph_edges"}
 KIND_OVERRIDES = {("pauli_operator", "label"): "choice", ("remote_cnot", "target"): "index", ("process_fidelity", "target"): "channel",
                   ("average_gate_fidelity", "target"): "channel", ("simulate_decoy_bb84", "n_pulses"): "count"}

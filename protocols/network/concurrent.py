@@ -78,10 +78,10 @@ import dataclasses
 import math
 import numbers
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -90,6 +90,10 @@ from qnet_core.random import SeedLike
 
 from .._common import Result
 from .topology import MEMORY_KINDS, Network
+
+if TYPE_CHECKING:  # annotations only
+    from ..repeaters.repeater_chain import RepeaterChain
+    from .evaluation import PathModel
 
 __all__ = ["POLICIES", "SIM_MODES", "RequestStats", "NetworkSimResult", "simulate_network", "parse_requests",
            "plot_occupancy", "plot_rate_vs_users"]
@@ -298,7 +302,7 @@ class NetworkSimResult(Result):
 
 
 # ============================================================================ input checks
-def parse_requests(requests) -> list:
+def parse_requests(requests: str | Sequence) -> list:
     """Requests as ``(source, target, path or None)`` triples.
 
     Parameters
@@ -419,13 +423,15 @@ def _capacity(net: Network, node: str, memories, template) -> int:
 
 
 # ============================================================================ the simulation
-def simulate_network(network: Network, requests, time_s: float, *,
-                     policy: Literal["fcfs", "round-robin", "proportional"] = "fcfs", weights=None,
-                     chain=None, memories: int | Mapping | None = None, channels_per_hop: int | None = None,
+def simulate_network(network: Network, requests: str | Sequence, time_s: float, *,
+                     policy: Literal["fcfs", "round-robin", "proportional"] = "fcfs",
+                     weights: Sequence[float] | None = None, chain: RepeaterChain | None = None,
+                     memories: int | Mapping | None = None, channels_per_hop: int | None = None,
                      mode: Literal["continuous", "reset"] = "continuous", deliveries: int | None = None,
                      warmup_s: float = 0.0, replicas: int = 1, seed: SeedLike = None, threads: int | None = None,
-                     trace_samples: int = 200, debug: bool = False, route_model=None,
-                     progress=None, max_wall_s: float | None = None) -> NetworkSimResult:
+                     trace_samples: int = 200, debug: bool = False, route_model: PathModel | None = None,
+                     progress: Callable[[float], Any] | None = None,
+                     max_wall_s: float | None = None) -> NetworkSimResult:
     """Simulate several requests at once on a network with shared memories (model in the module docstring).
 
     Parameters

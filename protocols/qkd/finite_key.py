@@ -41,6 +41,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -50,6 +51,7 @@ from qnet_core._args import real
 from qnet_core.errors import ParameterError
 from qnet_core.metrics import _binary_entropy as binary_entropy  # clips rounding-level estimates
 
+from .._common import close_progress, progress_reporter
 from ._common import _check_system, _coherent_gain_error, _distances
 from .bounds import fiber_transmissivity, plob_bound
 from .curve import KeyRateCurve
@@ -391,7 +393,8 @@ def finite_key_rate(distance_km: float, n_pulses: float | None, system: QKDSyste
 
 
 def finite_key_curve(distance_km: ArrayLike, n_pulses: float, system: QKDSystem | None = None, *, mu3: float = 2e-4,
-                     eps_sec: float = 1e-10, eps_cor: float = 1e-15) -> KeyRateCurve:
+                     eps_sec: float = 1e-10, eps_cor: float = 1e-15,
+                     progress: bool | Callable[[int, int], object] | None = None) -> KeyRateCurve:
     """Finite-size key rate versus distance for a block of ``n_pulses`` (parameters optimized per distance).
 
     Parameters
@@ -403,6 +406,9 @@ def finite_key_curve(distance_km: ArrayLike, n_pulses: float, system: QKDSystem 
     system : QKDSystem, optional
     mu3, eps_sec, eps_cor : float
         As in :func:`finite_key_rate`.
+    progress : None, True or callable
+        ``progress(done_distances, total_distances)`` is called after each distance (``True``:
+        a ``tqdm`` bar, needs the ``progress`` extra). The result does not depend on it.
 
     Returns
     -------
@@ -432,12 +438,18 @@ def finite_key_curve(distance_km: ArrayLike, n_pulses: float, system: QKDSystem 
     n_pulses = float(n_pulses)
     res = [None] * d.size
     warm, exhausted = None, False
-    for i in np.argsort(d, kind="stable"):
-        eta = float(system.transmittance(float(d[i])))
-        task = (eta, system, mu3, eps_sec, eps_cor, n_pulses, None)
-        u = None if exhausted else _optimize(task, warm)[0]
-        res[i] = _result_at(task, u)
-        warm, exhausted = u, u is None
+    report = progress_reporter(progress, d.size, owner, "distances")
+    try:
+        for done, i in enumerate(np.argsort(d, kind="stable"), 1):
+            eta = float(system.transmittance(float(d[i])))
+            task = (eta, system, mu3, eps_sec, eps_cor, n_pulses, None)
+            u = None if exhausted else _optimize(task, warm)[0]
+            res[i] = _result_at(task, u)
+            warm, exhausted = u, u is None
+            if report is not None:
+                report(done, d.size)
+    finally:
+        close_progress(report)
     r = np.array([x.key_rate_per_pulse for x in res])
     return KeyRateCurve(
         distance_km=d,

@@ -23,7 +23,7 @@ are 0.0; no column ever holds NaN.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -32,6 +32,7 @@ from numpy.typing import ArrayLike
 from qnet_core._args import real
 from qnet_core.errors import ParameterError
 
+from .._common import close_progress, progress_reporter
 from ._common import (_bbm92_etas, _bbm92_rate_eta, _check_decoy, _coherent_gain_error, _decoy_rate_eta, _distances,
                       _optimize_mu, _optimize_pair_number, _rate_single_photon_eta)
 from .bounds import fiber_transmissivity, plob_bound
@@ -50,8 +51,9 @@ def key_rate_curve(distance_km: ArrayLike, protocol: str = "bb84-decoy", *, mu: 
                    attenuation_db_per_km: float = 0.2, detector_efficiency: float = 0.1,
                    dark_count_prob: float = 1e-6, misalignment: float = 0.01, ec_efficiency: float = 1.16,
                    rep_rate_hz: float = 1e9, decoy: str = "infinite", nu: float = 0.05,
-                   max_link_km: float = 80.0, n_pulses: float | None = None,
-                   system: QKDSystem | None = None) -> KeyRateCurve:
+                   max_link_km: float = 80.0, n_pulses: float | None = None, eps_sec: float | None = None,
+                   system: QKDSystem | None = None,
+                   progress: bool | Callable[[int, int], object] | None = None) -> KeyRateCurve:
     """Asymptotic secret-key rate versus distance, with QBER, intensity and the PLOB bound.
 
     Parameters
@@ -75,8 +77,15 @@ def key_rate_curve(distance_km: ArrayLike, protocol: str = "bb84-decoy", *, mu: 
         finite-size key of Lim et al. 2014 (:func:`protocols.qkd.finite_key.finite_key_curve`,
         efficient biased-basis protocol, all parameters optimized per distance, ``mu`` must be
         None) and the returned protocol name is ``"bb84-decoy-finite"``.
+    eps_sec : float, optional
+        With ``n_pulses`` only: the composable secrecy parameter in (0, 1) of the finite key;
+        default that of :func:`protocols.qkd.finite_key.finite_key_curve` (1e-10).
     system : QKDSystem, optional
         Use this hardware instead of the individual keyword arguments.
+    progress : None, True or callable
+        ``progress(done_distances, total_distances)``: with ``n_pulses`` after each distance
+        (each one is an optimization), else once when the whole (vectorized) curve is done;
+        ``True`` draws a ``tqdm`` bar (needs the ``progress`` extra).
 
     Returns
     -------
@@ -105,7 +114,12 @@ def key_rate_curve(distance_km: ArrayLike, protocol: str = "bb84-decoy", *, mu: 
                 f"{owner}(): n_pulses={n_pulses!r} (finite-size key) is only available for protocol='bb84-decoy' "
                 f"with mu=None; got protocol={protocol!r}, mu={mu!r}"
             )
-        return finite_key_curve(d, n_pulses, system)
+        kw = {} if eps_sec is None else {"eps_sec": eps_sec}
+        return finite_key_curve(d, n_pulses, system, progress=progress, **kw)
+    if eps_sec is not None:
+        raise ParameterError(f"{owner}(): eps_sec={eps_sec!r} (finite-key security) needs n_pulses; the asymptotic "
+                             "rate has no security parameter")
+    report = progress_reporter(progress, d.size, owner, "distances")  # checked before the work
     max_link_km = real(max_link_km, "max_link_km", owner, lo=0.0, lo_open=True)
     if mu is not None:
         m = real(mu, "mu", owner, lo=0.0, lo_open=True, what="an intensity (mean photon number)")
@@ -140,6 +154,9 @@ def key_rate_curve(distance_km: ArrayLike, protocol: str = "bb84-decoy", *, mu: 
     r = np.maximum(np.nan_to_num(np.asarray(r, dtype=np.float64) * scale, nan=0.0), 0.0)
     e = np.nan_to_num(np.asarray(e, dtype=np.float64), nan=0.5)
     plob = np.asarray(plob_bound(fiber_transmissivity(d, system.attenuation_db_per_km)), dtype=np.float64)
+    if report is not None:
+        report(d.size, d.size)
+        close_progress(report)
     return KeyRateCurve(
         distance_km=d,
         key_rate_per_pulse=r,

@@ -69,3 +69,34 @@ def test_chain_shows_progress_on_a_terminal_unless_quiet():
     proc, err = _run_in_pty(["chain", "--trials", "400", "--segments", "2", "--json", "--quiet"])
     assert proc.returncode == 0
     assert "chain [" not in err
+
+
+def test_bar_shows_the_rate_so_far_with_a_unit():
+    s = _TTY()
+    with Progress(1000, "chain", stream=s, unit="trials") as bar:
+        bar.update(400)
+        bar.update(1000)
+    text = s.getvalue()
+    assert "1000/1000" in text and "trials/s" in text
+
+
+def test_run_chain_bar_follows_the_library_callback(monkeypatch):
+    """``qnet chain`` draws its bar from simulate_chain's progress callback (after each chunk of trials), with
+    and without --max-time, and the result is the one without a bar."""
+    import numpy as np
+
+    from qnet_cli.tasks import CHAIN, run_chain
+
+    p = CHAIN.defaults()
+    p.update(segments=2, length_km=40.0, trials=3000)
+    plain = run_chain(p, 1, progress=False)
+    for deadline in (None, float("inf")):
+        tty = _TTY()
+        monkeypatch.setattr(sys, "stderr", tty)
+        shown = run_chain(p, 1, progress=True, deadline=deadline)
+        monkeypatch.undo()
+        text = tty.getvalue()
+        assert "chain [" in text and "3000/3000" in text and "trials/s" in text
+        assert text.count("\r") >= 2
+        np.testing.assert_array_equal(shown.fidelities, plain.fidelities)
+        np.testing.assert_array_equal(shown.delivery_time_s, plain.delivery_time_s)

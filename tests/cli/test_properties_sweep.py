@@ -129,7 +129,9 @@ def test_kill_and_resume_loses_no_finished_point(qnet, tmp_path):
 
 
 def test_sigterm_reports_and_keeps_finished_points(tmp_path):
-    scn = _write(tmp_path, trials=60000, lengths="10:80:10")
+    # enough points that the sweep cannot finish (and restore the default handlers on its way out)
+    # between the check below and the signal
+    scn = _write(tmp_path, trials=60000, lengths="10:300:5")
     out = tmp_path / "o.csv"
     proc = subprocess.Popen(qnet_argv() + ["sweep", str(scn), "--out", str(out), "--workers", "1"],
                             env=qnet_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

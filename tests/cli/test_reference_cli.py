@@ -80,11 +80,13 @@ def test_keyrate_json_equals_library(qnet, tmp_path):
                                         ec_efficiency=1.22, rep_rate_hz=2e6, mu=None))
     for got, want in zip(rows, ref):
         for c in KEYRATE_COLUMNS:
-            assert got[c] == pytest.approx(want[c], rel=1e-12, abs=0.0) or (got[c] is None and not
-                                                                          math.isfinite(want[c]))
+            # infinity (the PLOB bound at 0 km) is the JSON string "inf" (issue 13)
+            assert got[c] == pytest.approx(want[c], rel=1e-12, abs=0.0) or (got[c] == "inf" and want[c] == math.inf)
     with open(tmp_path / "k.csv", newline="") as f:
         rd = csv.DictReader(f)
-        assert tuple(rd.fieldnames) == KEYRATE_COLUMNS
+        # the result columns, then one column per parameter (issue 13)
+        assert tuple(rd.fieldnames)[:len(KEYRATE_COLUMNS)] == KEYRATE_COLUMNS
+        assert "detector_efficiency" in rd.fieldnames and "protocol" in rd.fieldnames
         assert [float(x["key_rate_bps"]) for x in rd] == pytest.approx([x["key_rate_bps"] for x in rows], rel=1e-15)
 
 
@@ -106,8 +108,7 @@ def test_chain_json_equals_library(qnet, tmp_path):
              "--out", tmp_path / "c.json", "--trials-out", tmp_path / "t.csv")
     assert r.rc == 0, r.err
     got = r.json()
-    chain = RepeaterChain(2, 50.0, scheme="double-click", memory_t1_s=10.0, memory_t2_s=1.0, cutoff_s=0.05,
-                          detector_efficiency=0.9)
+    chain = RepeaterChain(2, 50.0, scheme="double-click", memory_t1_s=10.0, memory_t2_s=1.0, cutoff_s=0.05)
     want = simulate_chain(chain, 300, 7).to_dict()
     for k in ("mean_fidelity", "rate_hz", "mean_waiting_time_s", "secret_key_rate_bps"):
         assert got[k] == want[k]
@@ -147,8 +148,7 @@ def test_chain_gate_readout_and_swap_errors_reach_the_library(qnet):
              "--swap-success", "0.9", "--trials", "200", "--seed", "3", "--json")
     assert r.rc == 0, r.err
     got = r.json()
-    chain = RepeaterChain(2, 20.0, detector_efficiency=0.9, gate_error=0.02, readout_error=0.01,
-                          swap_success_prob=0.9)
+    chain = RepeaterChain(2, 20.0, gate_error=0.02, readout_error=0.01, swap_success_prob=0.9)
     want = simulate_chain(chain, 200, 3).to_dict()
     assert got["mean_fidelity"] == want["mean_fidelity"] and got["rate_hz"] == want["rate_hz"]
     assert got["parameters"]["gate_error"] == 0.02 and got["parameters"]["swap_success"] == 0.9
