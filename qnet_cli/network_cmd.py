@@ -316,6 +316,38 @@ def plot_network(net, path: str, color: str = "rate", model=None) -> list:
 
 
 # ----------------------------------------------------------------------------- entry
+_NOT_PARAMETERS = {"command", "network_action", "json", "out", "plot", "quiet", "func"}
+
+
+def network_parameters(args) -> dict:
+    """The resolved options of a ``qnet network`` run, as its JSON ``parameters``.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        Parsed options of a ``qnet network`` action.
+
+    Returns
+    -------
+    dict
+        Option name (dashes as underscores) to value, including defaults; output options left out.
+    """
+    d = {k: v for k, v in sorted(vars(args).items()) if k not in _NOT_PARAMETERS}
+    ints = {"trials": (400, 2), "seed": (0, 0), "k": (4 if args.network_action == "route" else 1, 1),
+            "replicas": (1, 1)}
+    for key, (default, lo) in ints.items():
+        if key in d:
+            d[key] = _int(d[key], f"--{key}", default, lo)
+    for key, default in (("time", 1.0), ("max_time", None), ("target_fidelity", None)):
+        if key in d and (d[key] is not None or default is not None):
+            d[key] = float(default if d[key] is None else d[key])
+    if d.get("memories") is not None:
+        d["memories"] = int(d["memories"])
+    if d.get("weights") is not None:
+        d["weights"] = [float(w) for w in str(d["weights"]).split(",")]
+    return {"action": args.network_action, **d}
+
+
 def run_network(args) -> int:
     """Run ``qnet network ACTION``: print or write its rows.
 
@@ -349,7 +381,7 @@ def run_network(args) -> int:
         net = _topology(args.topology)
         rows = plot_network(net, args.out, args.color, _model(args))
         if args.json:
-            print(output.dumps({"out": args.out, "rows": rows}))
+            print(output.dumps({"out": args.out, "rows": rows, "parameters": network_parameters(args)}))
         else:
             print(f"wrote network map to {args.out}")
         return 0
@@ -358,7 +390,7 @@ def run_network(args) -> int:
     if args.out:
         output.write_rows(args.out, rows, columns)
     if args.json:
-        print(output.dumps({"rows": rows}))
+        print(output.dumps({"rows": rows, "parameters": network_parameters(args)}))
     else:
         print(_table(rows, columns))
     return 0

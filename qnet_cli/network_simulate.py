@@ -92,6 +92,7 @@ def run_simulate(args) -> int:
     from protocols.network.concurrent import plot_occupancy, simulate_network
 
     from . import output
+    from .network_cmd import network_parameters
     from .progress import Progress
 
     if os.path.splitext(args.topology)[1].lower() != ".toml":
@@ -133,7 +134,7 @@ def run_simulate(args) -> int:
     rows = res.rows()
     if args.out:
         if output.output_format(args.out) == "json":
-            output.atomic_write_text(args.out, output.dumps(res.to_dict()))
+            output.atomic_write_text(args.out, output.dumps({**res.to_dict(), "parameters": network_parameters(args)}))
         else:
             output.write_rows(args.out, rows, _COLUMNS)
     if args.plot:
@@ -147,7 +148,7 @@ def run_simulate(args) -> int:
         finally:
             plt.close(fig)
     if args.json:
-        print(output.dumps(res.to_dict()))
+        print(output.dumps({**res.to_dict(), "parameters": network_parameters(args)}))
         return 0
     cols = list(_COLUMNS)
     cells = [[f"{r[c]:.6g}" if isinstance(r[c], float) else str(r[c]) for c in cols] for r in rows]

@@ -435,7 +435,9 @@ CHAIN = Command(
            hi=1.0),
      Param("swap-success", "float", _rc("swap_success_prob"), "probability that a Bell-state measurement succeeds",
            lo=0.0, hi=1.0, lo_open=True),
-     Param("trials", "int", 1000, "Monte Carlo trials", lo=1),
+     Param("trials", "int", 1000, "Monte Carlo trials; peak memory up to about 550 B per trial plus about "
+           "870 B x segments x memories per node per thread (runs that would not fit in half the memory, "
+           "at most 8 GiB, are refused before they start)", lo=1),
      _SEED),
     CHAIN_RESULT_COLUMNS,
     compute_chain,

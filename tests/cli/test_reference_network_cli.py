@@ -121,3 +121,14 @@ def test_main_wiring_when_present(capsys):
     assert len(json.loads(capsys.readouterr().out)["rows"]) == 10
     assert qmain.main(["network", "route", MIXED, "bob", "nobody"]) == 2
     assert capsys.readouterr().err.startswith("qnet: error: ")
+
+
+def test_json_carries_resolved_parameters(capsys):
+    """Every --json output carries its parameters, defaults resolved (issue 13)."""
+    rc, out = _run(["route", MIXED, "bob", "carol", "--json"], capsys)
+    p = json.loads(out)["parameters"]
+    assert rc == 0 and p["action"] == "route" and p["k"] == 4 and p["trials"] == 400 and p["seed"] == 0
+    assert p["service"] == "key" and p["target_fidelity"] is None and p["topology"] == MIXED
+    rc, out = _run(["simulate", BACKBONE, "--requests", "alice:bob", "--time", "0.2", "--json"], capsys)
+    p = json.loads(out)["parameters"]
+    assert rc == 0 and p["time"] == 0.2 and p["replicas"] == 1 and p["policy"] == "fcfs" and p["max_time"] is None
