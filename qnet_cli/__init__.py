@@ -4,9 +4,16 @@ Run ``qnet --help``. The computations live in :mod:`qnet_cli.tasks`, scenario fi
 :mod:`qnet_cli.scenario`, parallel resumable sweeps in :mod:`qnet_cli.sweep`.
 """
 
-from qnet_core.version import __version__  # noqa: F401
-
 __all__ = ["main"]
+
+
+def __getattr__(name: str):
+    """``__version__`` on first use, so that importing this package (the ``qnet`` script) is instant."""
+    if name == "__version__":
+        from qnet_core.version import __version__
+
+        return __version__
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv=None) -> int:

@@ -24,7 +24,7 @@ def qnet_argv() -> list[str]:
     found = shutil.which("qnet")
     if found:
         return [found]
-    return [sys.executable, "-c", "import sys; from qnet_cli.main import main; sys.exit(main())"]
+    return [sys.executable, "-c", "import sys; from qnet_cli._entry import main; sys.exit(main())"]
 
 
 def qnet_env() -> dict:

@@ -101,6 +101,19 @@ def test_chain_stops_on_signal(tmp_path, sig, code):
     assert not out.exists()
 
 
+@pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("delay", [0.05, 0.3])
+def test_a_signal_while_importing_is_one_line(tmp_path, sig, code, delay):
+    """The console script handles stop signals before it imports anything heavy: a Ctrl-C in the
+    first half second (numpy and the library loading) is one line and 130, not a traceback."""
+    proc = popen_qnet(*LONG_CHAIN)
+    time.sleep(delay)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == code, err
+    assert _one_line(err).startswith(f"qnet: interrupted ({signal.Signals(sig).name})") and "Traceback" not in err
+
+
 @pytest.mark.parametrize("workers, sig, group", [
     (1, signal.SIGINT, True), (1, signal.SIGTERM, False), (2, signal.SIGINT, True), (2, signal.SIGTERM, False),
 ], ids=["serial-SIGINT-group", "serial-SIGTERM", "pool-SIGINT-group", "pool-SIGTERM"])
