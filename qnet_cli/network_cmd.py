@@ -66,17 +66,17 @@ def add_network_parser(subparsers) -> argparse.ArgumentParser:
 
     def common(sp, rows: bool = True):
         sp.add_argument("topology", metavar="TOPOLOGY", help="network topology file (.toml)")
-        sp.add_argument("--trials", metavar="N", help="Monte Carlo trials per repeater chain (default 400)")
-        sp.add_argument("--seed", metavar="N", help="seed of every chain simulation (default 0)")
+        sp.add_argument("--trials", metavar="N", help="Monte Carlo trials per repeater chain (default: 400)")
+        sp.add_argument("--seed", metavar="N", help="seed of every chain simulation (default: 0)")
         sp.add_argument("--json", action="store_true", help="print the rows as JSON on stdout")
         if rows:
             sp.add_argument("--out", metavar="FILE", help="write the rows to FILE (.csv or .json)")
 
     def service(sp):
-        sp.add_argument("--service", choices=_SERVICES, default="key", help="service to route (default key)")
+        sp.add_argument("--service", choices=_SERVICES, default="key", help="service to route (default: key)")
         sp.add_argument("--target-fidelity", metavar="F", help="fidelity the service needs, in [0, 1] (default: "
                         "1/2 for entanglement, 2/3 for teleportation; not for key)")
-        sp.add_argument("--k", metavar="N", help="shortest simple paths per mode (default 4 for route, 1 for plan)")
+        sp.add_argument("--k", metavar="N", help="shortest simple paths per mode (default: 4 for route, 1 for plan)")
 
     r = acts.add_parser("route", help="rank the paths between two nodes")
     common(r)

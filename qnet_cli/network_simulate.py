@@ -48,17 +48,17 @@ def add_simulate_parser(network_subparsers) -> argparse.ArgumentParser:
                "--policy round-robin --time 1 --seed 1")
     sp.add_argument("topology", metavar="TOPOLOGY", help="network topology file (.toml)")
     sp.add_argument("--requests", metavar="A:B,C:D", required=True, help="pairs of users, comma separated")
-    sp.add_argument("--policy", choices=_POLICIES, default="fcfs", help="scheduling policy (default fcfs)")
+    sp.add_argument("--policy", choices=_POLICIES, default="fcfs", help="scheduling policy (default: fcfs)")
     sp.add_argument("--weights", metavar="W1,W2", help="per-request weights of the proportional policy")
-    sp.add_argument("--time", metavar="S", default="1.0", help="simulated time per replica, s (default 1)")
+    sp.add_argument("--time", metavar="S", default="1.0", help="simulated time per replica, s (default: 1)")
     sp.add_argument("--max-time", metavar="SECONDS", dest="max_time",
                     help="wall-clock limit: each replica stops after about this long and the rates cover the "
                          "simulated time it reached (a note says so; exit status 0)")
     sp.add_argument("--mode", choices=_MODES, default="continuous",
                     help="continuous operation (default) or one delivery then a fresh start per request")
     sp.add_argument("--memories", metavar="N", help="memory slots of every node (default: from the topology)")
-    sp.add_argument("--replicas", metavar="N", default="1", help="independent replicas (default 1)")
-    sp.add_argument("--seed", metavar="N", default="0", help="seed (default 0)")
+    sp.add_argument("--replicas", metavar="N", default="1", help="independent replicas (default: 1)")
+    sp.add_argument("--seed", metavar="N", default="0", help="seed (default: 0)")
     sp.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     sp.add_argument("--out", metavar="FILE", help="write the request rows (.csv) or the whole result (.json)")
     sp.add_argument("--plot", metavar="FILE", help="draw the memory occupancy over time (.png, .svg or .pdf)")
