@@ -24,7 +24,7 @@ and resume exactly where it stopped):
   (``wait_since[c]`` finite); :func:`_allocate` gives waiting channels slots at both of their
   nodes in the order of the scheduling policy.
 * Link records ``l``: ``li[l, _RQ]`` request, ``_NODE + e`` path positions of the ends,
-  ``_SLOT + e`` local memory index ``j``, ``_HOLD``, ``_STATUS``; float fields as in the chain
+  ``_SLOT + e`` local memory index ``j``, ``_HOLD``, ``_STATUS``, ``_ROUNDS``; float fields as in the chain
   (``_TSTAMP``, ``_BIRTH``, ``_USE + e``, ``_INFO + e``, ``_DEAD_AT + e``).
 * Timers: an indexed heap over entities: channels ``0..C-1``, link records ``C..C+L-1``,
   request resumptions (reset mode) ``C+L..C+L+R-1``; equal times pop in entity order.
@@ -37,7 +37,7 @@ import math
 import numpy as np
 
 from qnet_core._jit import jit
-from qnet_core._pair import _copy_4x4, _memory_ends_4x4, _swap_sample_4x4
+from qnet_core._pair import _copy_4x4, _memory_ends_4x4, _purify_4x4, _scale_4x4, _swap_sample_4x4
 # the chain kernel's event heap and link-record free list, shared (same counter and record layout for them)
 from protocols.repeaters._kernels import _free_record, _heap_remove, _heap_set, _sift, geometric, seed_stream, uniform  # noqa: F401
 
@@ -59,7 +59,8 @@ _NODE = 1
 _SLOT = 3
 _HOLD = 5
 _STATUS = 6
-_NI = 7
+_ROUNDS = 7    # purification rounds done (the chain's ``_ROUNDS``)
+_NI = 8
 # float fields
 _TSTAMP = 0
 _BIRTH = 1
@@ -120,39 +121,53 @@ def _occupancy(g, now, cap, nfree, occ_int, occ_t):
 
 
 @_private
-def _use_side(r, k, side, delta, h, pbase, pnode, used, reserve):
-    """Change the slots request r uses on one side of position k by ``delta``; keep node reserve books.
+def _deficit(a, b, inner, tq):
+    """Slots a position holding ``a`` (left) and ``b`` (right) qubits keeps free for its own progress.
 
-    ``reserve[g]`` is the sum over inner positions at g of ``|used left - used right|``: the
-    slots kept free so that every unmatched qubit at an inner node can get its partner.
+    ``tq`` is the qubits one side needs before it can swap (1, or ``1 + rounds`` when elementary
+    links are purified). An inner position that holds anything may bring both sides up to
+    ``max(a, b, tq)``: ``2 max(a, b, tq) - a - b`` (``|a - b|`` for ``tq = 1``); an end position,
+    one side only, up to ``tq``: ``max(tq - a - b, 0)`` (0 for ``tq = 1``).
     """
-    p = pbase[r] + k
-    if 0 < k < h[r]:
-        g = pnode[p]
-        before = abs(used[2 * p] - used[2 * p + 1])
-        used[2 * p + side] += delta
-        reserve[g] += abs(used[2 * p] - used[2 * p + 1]) - before
-    else:
-        used[2 * p + side] += delta
+    if a + b == 0:
+        return 0
+    if inner:
+        return 2 * max(max(a, b), tq) - a - b
+    return max(tq - a - b, 0)
 
 
 @_private
-def _admissible(r, k, side, h, pbase, pnode, used, reserve, nfree):
+def _use_side(r, k, side, delta, tq, h, pbase, pnode, used, reserve):
+    """Change the slots request r uses on one side of position k by ``delta``; keep node reserve books.
+
+    ``reserve[g]`` is the sum over the positions at g of their :func:`_deficit`: the slots kept
+    free so that every unmatched qubit at an inner node can get its partner (and, when elementary
+    links are purified, every side its purification partners).
+    """
+    p = pbase[r] + k
+    g = pnode[p]
+    inner = 0 < k < h[r]
+    before = _deficit(used[2 * p], used[2 * p + 1], inner, tq)
+    used[2 * p + side] += delta
+    reserve[g] += _deficit(used[2 * p], used[2 * p + 1], inner, tq) - before
+
+
+@_private
+def _admissible(r, k, side, tq, h, pbase, pnode, used, reserve, nfree):
     """Whether request r may take one more slot on ``side`` of position k (reserve rule)."""
     p = pbase[r] + k
     g = pnode[p]
     if nfree[g] <= 0:
         return False
-    delta = 0
-    if 0 < k < h[r]:
-        a = used[2 * p]
-        b = used[2 * p + 1]
-        if side == _LEFT:
-            a += 1
-        else:
-            b += 1
-        delta = abs(a - b) - abs(used[2 * p] - used[2 * p + 1])
-    return nfree[g] - 1 >= reserve[g] + delta
+    inner = 0 < k < h[r]
+    a = used[2 * p]
+    b = used[2 * p + 1]
+    before = _deficit(a, b, inner, tq)
+    if side == _LEFT:
+        a += 1
+    else:
+        b += 1
+    return nfree[g] - 1 >= reserve[g] + _deficit(a, b, inner, tq) - before
 
 
 @_private
@@ -167,7 +182,7 @@ def _take_slot(mem, g, now, sbase, cap, owner, phys, nfree, occ_int, occ_t):
 
 
 @_private
-def _release_mem(r, k, side, j, now, h, m, mbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
+def _release_mem(r, k, side, j, now, tq, h, m, mbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
                  occ_int, occ_t, alloc_list, in_alloc, cnt):
     """Local memory (r, k, side, j) lets go of its slot (free again)."""
     mem = _mem(mbase, m, r, k, side, j)
@@ -178,16 +193,16 @@ def _release_mem(r, k, side, j, now, h, m, mbase, pbase, pnode, cap, lmem, owner
         owner[s] = -1
         phys[mem] = -1
         nfree[g] += 1
-        _use_side(r, k, side, -1, h, pbase, pnode, used, reserve)
+        _use_side(r, k, side, -1, tq, h, pbase, pnode, used, reserve)
         _mark_node(g, alloc_list, in_alloc, cnt)
     lmem[mem] = _SLOT_FREE
 
 
 @_private
-def _free_memory(r, k, side, j, now, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
+def _free_memory(r, k, side, j, now, tq, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
                  occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, paused):
     """Free local memory (r, k, side, j); its channel waits for slots once its other memory is free too."""
-    _release_mem(r, k, side, j, now, h, m, mbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
+    _release_mem(r, k, side, j, now, tq, h, m, mbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
                  occ_int, occ_t, alloc_list, in_alloc, cnt)
     y = k + 1 if side == _RIGHT else k - 1
     if y < 0 or y > h[r]:
@@ -239,16 +254,83 @@ def _merge_times(lleft, lright, x, now, ok, pd, li, lf):
 
 
 @_private
-def _ready_link(r, x, side, now, m, mbase, lmem, lf):
-    """First link in request r's memories on ``side`` of position x that x may swap at ``now`` (-1 if none)."""
+def _need_rounds(l, pur_rounds, li):
+    """Purification rounds link l needs before it may be swapped or delivered (elementary links only)."""
+    return pur_rounds if li[l, _NODE + 1] - li[l, _NODE] == 1 else 0
+
+
+@_private
+def _ready_link(r, x, side, now, pur_rounds, m, mbase, lmem, li, lf):
+    """First link in request r's memories on ``side`` of position x that x may swap at ``now`` (-1 if none).
+
+    The chain's ``_ready_link`` (swap-ASAP): x may use it, does not know it to be dead, and it
+    has completed its purification.
+    """
     e = 1 - side
     base = mbase[r] + (2 * x + side) * m[r]
     for j in range(m[r]):
         l = lmem[base + j]
         if l < 0 or lf[l, _USE + e] > now or lf[l, _DEAD_AT + e] <= now:
             continue
+        if li[l, _ROUNDS] < _need_rounds(l, pur_rounds, li):
+            continue
         return l
     return -1
+
+
+@_private
+def _purification_partner(r, x, j1, now, m, mbase, lmem, li, lf):
+    """The chain's ``_purification_partner``: a link to purify x's link in right memory ``j1`` with
+    (same ends and rounds, both known at both ends), or -1."""
+    base = mbase[r] + (2 * x + _RIGHT) * m[r]
+    l1 = lmem[base + j1]
+    if max(lf[l1, _INFO], lf[l1, _INFO + 1]) > now:
+        return -1
+    for j2 in range(j1 + 1, m[r]):
+        l2 = lmem[base + j2]
+        if l2 < 0 or li[l2, _STATUS] != _ALIVE or li[l2, _NODE + 1] != li[l1, _NODE + 1]:
+            continue
+        if li[l2, _ROUNDS] == li[l1, _ROUNDS] and max(lf[l2, _INFO], lf[l2, _INFO + 1]) <= now:
+            return l2
+    return -1
+
+
+@_private
+def _after_purification(l1, l2, kept_state, ps, now, tq, pd, cutoff, C, h, m, mbase, cbase, pbase, pnode, cap, li,
+                        lf, lstate, free_links, lmem, owner, phys, nfree, used, reserve, occ_int, occ_t, alloc_list,
+                        in_alloc, cnt, wait_since, paused, st, tm, heap, pos, work, inwork):
+    """The chain's ``_after_purification``: bookkeeping of a round of ``l1`` with ``l2`` at ``now``
+    (``kept_state``: unnormalized kept state, ``ps``: success probability).
+
+    ``l2`` is measured and its memories freed at once; the outcome (drawn here) reaches both
+    ends after the one-way signal time ``pd[b] - pd[a]``, and neither uses ``l1`` before; a
+    failed round leaves it dead.
+    """
+    r = li[l1, _RQ]
+    a = li[l1, _NODE]
+    b = li[l1, _NODE + 1]
+    lf[l1, _TSTAMP] = now
+    lf[l1, _BIRTH] = min(lf[l1, _BIRTH], lf[l2, _BIRTH])
+    j2a = li[l2, _SLOT]
+    j2b = li[l2, _SLOT + 1]
+    _free_record(l2, C, li, free_links, tm, heap, pos, cnt)
+    _free_memory(r, a, _RIGHT, j2a, now, tq, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used,
+                 reserve, occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, paused)
+    _free_memory(r, b, _LEFT, j2b, now, tq, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used,
+                 reserve, occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, paused)
+    tknow = now + (pd[b] - pd[a])
+    for f in range(_USE, _DEAD_AT):
+        lf[l1, f] = tknow
+    if uniform(st) < ps:
+        _copy_4x4(kept_state, lstate[l1])
+        _scale_4x4(lstate[l1], 1.0 / ps)
+        li[l1, _ROUNDS] += 1
+    else:
+        li[l1, _STATUS] = _DEAD
+        lf[l1, _DEAD_AT] = tknow
+        lf[l1, _DEAD_AT + 1] = tknow
+    _reschedule(l1, now, cutoff, C, li, lf, tm, heap, pos, cnt)
+    _push(pbase[r] + b, work, inwork, cnt)
 
 
 @_private
@@ -262,7 +344,7 @@ def _policy_key(policy, r, c, g, R, rr_last, passv, vtime, wait_since):
 
 
 @_private
-def _allocate(g, now, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos, pos_req,
+def _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos, pos_req,
               hop_p, hop_log1m, hop_t, hbase, lmem, owner, phys, nfree, used, reserve, occ_int, occ_t, wait_since,
               paused, rr_last, passv, vtime, st, tm, heap, pos, cnt):
     """Give free slots of node g to waiting channels that touch g, best policy key first, while any fits."""
@@ -288,8 +370,8 @@ def _allocate(g, now, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbas
                     k1 = wait_since[c]
                     if best >= 0 and (k0 > bk0 or (k0 == bk0 and (k1 > bk1 or (k1 == bk1 and c > best)))):
                         continue
-                    if not (_admissible(r, s, _RIGHT, h, pbase, pnode, used, reserve, nfree)
-                            and _admissible(r, s + 1, _LEFT, h, pbase, pnode, used, reserve, nfree)):
+                    if not (_admissible(r, s, _RIGHT, tq, h, pbase, pnode, used, reserve, nfree)
+                            and _admissible(r, s + 1, _LEFT, tq, h, pbase, pnode, used, reserve, nfree)):
                         continue
                     best = c
                     bk0 = k0
@@ -309,7 +391,7 @@ def _allocate(g, now, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbas
             mem = _mem(mbase, m, r, k, side, j)
             gg = pnode[pbase[r] + k]
             _take_slot(mem, gg, now, sbase, cap, owner, phys, nfree, occ_int, occ_t)
-            _use_side(r, k, side, 1, h, pbase, pnode, used, reserve)
+            _use_side(r, k, side, 1, tq, h, pbase, pnode, used, reserve)
             lmem[mem] = _SLOT_RESERVED
         wait_since[c] = _INF
         hop = hbase[r] + s
@@ -406,7 +488,7 @@ def _init_replica(index, key0, key1, R, G, h, m, mbase, cbase, pbase, pnode, cap
 
 
 @_private
-def _discard_request(r, keep, now, C, h, m, mbase, cbase, pbase, pnode, cap, li, lmem, owner, phys, nfree, used,
+def _discard_request(r, keep, now, tq, C, h, m, mbase, cbase, pbase, pnode, cap, li, lmem, owner, phys, nfree, used,
                      reserve, occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, free_links, tm, heap, pos):
     """Reset mode: request r drops every link and attempt except record ``keep`` (its delivered pair)."""
     for k in range(h[r] + 1):
@@ -421,8 +503,8 @@ def _discard_request(r, keep, now, C, h, m, mbase, cbase, pbase, pnode, cap, li,
                     li[l, _HOLD] &= ~(1 << e)
                     if li[l, _HOLD] == 0:
                         _free_record(l, C, li, free_links, tm, heap, pos, cnt)
-                _release_mem(r, k, side, j, now, h, m, mbase, pbase, pnode, cap, lmem, owner, phys, nfree, used,
-                             reserve, occ_int, occ_t, alloc_list, in_alloc, cnt)
+                _release_mem(r, k, side, j, now, tq, h, m, mbase, pbase, pnode, cap, lmem, owner, phys, nfree,
+                             used, reserve, occ_int, occ_t, alloc_list, in_alloc, cnt)
     for c in range(cbase[r], cbase[r + 1]):
         _heap_remove(tm, heap, pos, cnt, c)
         wait_since[c] = _INF
@@ -431,7 +513,8 @@ def _discard_request(r, keep, now, C, h, m, mbase, cbase, pbase, pnode, cap, li,
 @jit
 def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m, mbase, cbase, pbase, hbase, pnode,
                pdelay, pos_req, sbase, cap, inc_ptr, inc_pos, hop_p, hop_log1m, hop_t, hop_herald, hop_state,
-               mem_model, rate1, rate2, cutoff, p_swap, gate_error, readout_error, reset, debug, t_sample,
+               mem_model, rate1, rate2, cutoff, p_swap, gate_error, readout_error, pur_method, pur_rounds, reset,
+               debug, t_sample,
                li, lf, lstate, tmp, free_links, tm, heap, pos, cnt, cf, lmem, owner, phys, nfree, used, reserve,
                occ_int, occ_t, wait_since, paused, work, inwork, alloc_list, in_alloc, rr_last, passv, vtime, st,
                trace, ndel, d_req, d_time, d_state):
@@ -441,8 +524,14 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
     ``cnt[_STATE]``: 1 once the next event lies beyond ``horizon`` (occupancy integrated and
     the trace filled up to it), 2 if no event is pending (stalled), 3 once every request has
     delivered ``target`` pairs (``target <= 0``: no target).
+
+    ``pur_method`` is 0 (DEJMPS), 1 (BBPSSW) or ``None`` (no purification: numba prunes the
+    branch, as in the chain's ``_run_range``); elementary links then need ``pur_rounds`` rounds
+    before they are swapped or delivered, and each side of a position needs ``1 + pur_rounds``
+    slots to get there (:func:`_deficit`).
     """
     C = cbase[R]
+    tq = 1 + pur_rounds
     L = li.shape[0]
     nbuf = d_time.shape[0]
     done = 0
@@ -450,7 +539,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
         cnt[_NALLOC] -= 1
         g = alloc_list[cnt[_NALLOC]]
         in_alloc[g] = False
-        _allocate(g, cf[_NOW], R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos,
+        _allocate(g, cf[_NOW], tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos,
                   pos_req, hop_p, hop_log1m, hop_t, hbase, lmem, owner, phys, nfree, used, reserve, occ_int,
                   occ_t, wait_since, paused, rr_last, passv, vtime, st, tm, heap, pos, cnt)
     while cnt[_STATE] == 0 and done < max_events and cnt[_NDEL] < nbuf:
@@ -486,6 +575,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
             li[l, _SLOT] = j
             li[l, _SLOT + 1] = j
             li[l, _HOLD] = 3
+            li[l, _ROUNDS] = 0
             li[l, _STATUS] = _ALIVE
             for f in range(_DEAD_AT):
                 lf[l, f] = now
@@ -507,7 +597,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
                 for end in range(2):
                     if li[l, _HOLD] & (1 << end):
                         _free_memory(r, li[l, _NODE + end], _RIGHT if end == 0 else _LEFT, li[l, _SLOT + end], now,
-                                     h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
+                                     tq, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
                                      occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, paused)
                 li[l, _HOLD] = 0
                 _free_record(l, C, li, free_links, tm, heap, pos, cnt)
@@ -517,7 +607,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
                     if li[l, _HOLD] & (1 << end) and (cut or lf[l, _DEAD_AT + end] <= now):
                         li[l, _HOLD] -= 1 << end
                         _free_memory(r, li[l, _NODE + end], _RIGHT if end == 0 else _LEFT, li[l, _SLOT + end], now,
-                                     h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
+                                     tq, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys, nfree, used, reserve,
                                      occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, paused)
                 if li[l, _HOLD] == 0:
                     _free_record(l, C, li, free_links, tm, heap, pos, cnt)
@@ -546,10 +636,34 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
             changed = True
             while changed:
                 changed = False
-                if x == 0 and not paused[r]:
+                if paused[r]:
+                    continue
+                # (1) delivery, or purification of two links with x as their left end (the chain's order)
+                if x == 0 or (pur_method is not None and x < N):
                     for j1 in range(m[r]):
-                        l1 = lmem[_mem(mbase, m, r, 0, _RIGHT, j1)]
-                        if l1 < 0 or li[l1, _STATUS] != _ALIVE or li[l1, _NODE + 1] != N:
+                        l1 = lmem[_mem(mbase, m, r, x, _RIGHT, j1)]
+                        if l1 < 0 or li[l1, _STATUS] != _ALIVE:
+                            continue
+                        if li[l1, _ROUNDS] < _need_rounds(l1, pur_rounds, li):
+                            if pur_method is not None:  # (None: compiled without purification)
+                                l2 = _purification_partner(r, x, j1, now, m, mbase, lmem, li, lf)
+                                if l2 < 0:
+                                    continue
+                                ga = pnode[p]
+                                gb = pnode[pbase[r] + li[l1, _NODE + 1]]
+                                _memory_ends_4x4(lstate[l1], now - lf[l1, _TSTAMP], mem_model, rate1[ga], rate2[ga],
+                                                 rate1[gb], rate2[gb])
+                                _memory_ends_4x4(lstate[l2], now - lf[l2, _TSTAMP], mem_model, rate1[ga], rate2[ga],
+                                                 rate1[gb], rate2[gb])
+                                ps = _purify_4x4(lstate[l1], lstate[l2], pur_method, gate_error, readout_error, tmp)
+                                _after_purification(l1, l2, tmp, ps, now, tq, pd, cutoff, C, h, m, mbase, cbase, pbase,
+                                                    pnode, cap, li, lf, lstate, free_links, lmem, owner, phys, nfree,
+                                                    used, reserve, occ_int, occ_t, alloc_list, in_alloc, cnt,
+                                                    wait_since, paused, st, tm, heap, pos, work, inwork)
+                                changed = True
+                                break
+                            continue
+                        if x != 0 or li[l1, _NODE + 1] != N:
                             continue
                         # delivered once both ends know every outcome inside; ends decohere until then
                         t_end = max(now, max(lf[l1, _INFO], lf[l1, _INFO + 1]))
@@ -566,7 +680,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
                         li[l1, _STATUS] = _DELIVERED
                         _heap_set(tm, heap, pos, cnt, C + l1, t_end)
                         if reset:
-                            _discard_request(r, l1, now, C, h, m, mbase, cbase, pbase, pnode, cap, li, lmem, owner,
+                            _discard_request(r, l1, now, tq, C, h, m, mbase, cbase, pbase, pnode, cap, li, lmem, owner,
                                              phys, nfree, used, reserve, occ_int, occ_t, alloc_list, in_alloc, cnt,
                                              wait_since, free_links, tm, heap, pos)
                             paused[r] = True
@@ -574,13 +688,14 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
                         else:
                             changed = True  # another end-to-end link may be ready too
                         break
+                    if changed or paused[r] or x == 0:
+                        continue
+                if x == 0 or x == N:
                     continue
-                if x == 0 or x == N or paused[r]:
-                    continue
-                lleft = _ready_link(r, x, _LEFT, now, m, mbase, lmem, lf)
+                lleft = _ready_link(r, x, _LEFT, now, pur_rounds, m, mbase, lmem, li, lf)
                 if lleft < 0:
                     continue
-                lright = _ready_link(r, x, _RIGHT, now, m, mbase, lmem, lf)
+                lright = _ready_link(r, x, _RIGHT, now, pur_rounds, m, mbase, lmem, li, lf)
                 if lright < 0:
                     continue
                 ok = p_swap >= 1.0 or uniform(st) < p_swap
@@ -605,6 +720,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
                 lf[lleft, _BIRTH] = min(lf[lleft, _BIRTH], lf[lright, _BIRTH])
                 lf[lleft, _USE] = now
                 lf[lleft, _USE + 1] = now
+                li[lleft, _ROUNDS] = 0
                 li[lleft, _STATUS] = _ALIVE if alive else _DEAD
                 hold = (li[lleft, _HOLD] & 1) | (li[lright, _HOLD] & 2)
                 li[lleft, _HOLD] = hold
@@ -613,9 +729,9 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
                 if hold & 2:
                     lmem[_mem(mbase, m, r, b, _LEFT, li[lright, _SLOT + 1])] = lleft
                 _free_record(lright, C, li, free_links, tm, heap, pos, cnt)
-                _free_memory(r, x, _LEFT, jx_l, now, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys,
+                _free_memory(r, x, _LEFT, jx_l, now, tq, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys,
                              nfree, used, reserve, occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, paused)
-                _free_memory(r, x, _RIGHT, jx_r, now, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys,
+                _free_memory(r, x, _RIGHT, jx_r, now, tq, h, m, mbase, cbase, pbase, pnode, cap, lmem, owner, phys,
                              nfree, used, reserve, occ_int, occ_t, alloc_list, in_alloc, cnt, wait_since, paused)
                 if hold == 0:
                     _free_record(lleft, C, li, free_links, tm, heap, pos, cnt)
@@ -629,7 +745,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
             cnt[_NALLOC] -= 1
             g = alloc_list[cnt[_NALLOC]]
             in_alloc[g] = False
-            _allocate(g, now, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos,
+            _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos,
                       pos_req, hop_p, hop_log1m, hop_t, hbase, lmem, owner, phys, nfree, used, reserve, occ_int,
                       occ_t, wait_since, paused, rr_last, passv, vtime, st, tm, heap, pos, cnt)
         if debug:

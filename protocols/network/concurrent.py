@@ -3,9 +3,8 @@
 :func:`simulate_network` runs every request (two end nodes and a path between them) at once on
 shared quantum memories, in a compiled event loop (:mod:`protocols.network._concurrent_kernels`)
 whose physics is the repeater chain's (:mod:`protocols.repeaters.repeater_chain`): the same
-elementary links, memory decoherence, noisy swaps, cutoff and classical-message rules, with the
-same 4x4 primitives of :mod:`qnet_core._pair`. Purification is not modelled here (a template
-chain with ``purification`` is refused).
+elementary links, memory decoherence, noisy swaps, recurrence purification of elementary links,
+cutoff and classical-message rules, with the same 4x4 primitives of :mod:`qnet_core._pair`.
 
 Model (every assumption is listed here):
 
@@ -44,6 +43,26 @@ Model (every assumption is listed here):
   over the requests with weights ``w_r``: each grant at a node advances the request's pass by
   ``1 / w_r`` and the lowest pass goes first (a request that comes back from idling starts
   at the node's current pass), so contended slots are shared in proportion to the weights.
+* **Purification** (template ``purification="dejmps"`` or ``"bbpssw"``; swap-ASAP allows
+  ``purification_levels`` of level 0 only, ``n`` = its length, ``(0,)`` by default): every
+  elementary link gets ``n`` symmetric recurrence rounds on its hop before it may be swapped
+  (or delivered, on a one-hop path), exactly the chain's rule (bullet *Purification*): two
+  links of the same hop and the same rounds, both known at both ends, the outcome known at
+  both ends after the hop's one-way signal time, the measured link's slots freed at once, a
+  failed round leaving a dead link. A hop then needs ``1 + n`` channels
+  (``channels_per_hop``, as the chain's ``memories_per_node``).
+* **Slots needed to progress** (the reserve rule with purification): a side of a position
+  needs ``t = 1 + n`` qubits before it can swap (``t = 1`` without purification). A position
+  of a request keeps free, in its node's reserve, the slots that bring both of its sides up to
+  ``max(left, right, t)`` qubits (an inner position that holds any) or its one side up to
+  ``t`` (an end position): ``|left - right|`` and 0 without purification, as above. So a
+  request needs at least ``2 t`` slots at an inner node and ``t`` at an end node of its path,
+  and a request alone on its path with the default capacities (twice the template's
+  ``memories_per_node`` at a repeater, once at a user) is never held back by the rule.
+  The rule avoids deadlocks at a node, not starvation: a request that holds nothing at an inner
+  node starts there only with ``2 t`` slots free beyond the reserve, while one already there
+  needs one at a time; with purification (``t >= 2``), a node with fewer than ``2 t`` slots per
+  request through it can leave a request without any while another keeps its channels busy.
 * **Swaps, decoherence, cutoff, messages**: swap-ASAP along each request's path, as the
   chain's model (:mod:`protocols.repeaters.repeater_chain`, bullets *Memories*, *Swapping*,
   *Causality*, *Cutoff*), with the classical-signal time between two positions of a path the
@@ -347,9 +366,6 @@ def _template(chain):
         return RepeaterChain(1, 0.0, scheme="double-click")
     if not isinstance(chain, RepeaterChain):
         raise ParameterError(f"{_OWNER}: chain={chain!r} must be a RepeaterChain template")
-    if chain.purification is not None:
-        raise ParameterError(f"{_OWNER}: chain.purification={chain.purification!r}; the concurrent simulation "
-                             "does not purify (allowed: None)")
     if chain.protocol != "swap-asap":
         raise ParameterError(f"{_OWNER}: chain.protocol={chain.protocol!r}; allowed: 'swap-asap'")
     return chain
@@ -448,15 +464,15 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
         Per-request weights (> 0) of the ``"proportional"`` policy; default all 1.
     chain : RepeaterChain, optional
         Hardware and protocol template (scheme, detectors, memories, cutoff, swap and gate
-        errors); default ``RepeaterChain(1, 0.0, scheme="double-click")`` as
-        :class:`~protocols.network.evaluation.PathModel`. No purification, swap-ASAP only.
+        errors, purification of elementary links); default ``RepeaterChain(1, 0.0, scheme="double-click")``
+        as :class:`~protocols.network.evaluation.PathModel`. Swap-ASAP only.
     memories : int or mapping, optional
         Memory slots per node (an int for every node, or ``{node: slots}``); default: twice a
         repeater's ``memories`` (per side) and a user's ``memories``, the template's
         ``memories_per_node`` where a node gives none.
     channels_per_hop : int, optional
-        Parallel generation channels per hop of each request (>= 1); default the template's
-        ``memories_per_node``.
+        Parallel generation channels per hop of each request (>= 1, >= ``1 + len(purification_levels)``
+        when the template purifies); default the template's ``memories_per_node``.
     mode : {"continuous", "reset"}, default "continuous"
     deliveries : int, optional
         Stop a replica once every request has this many deliveries (>= 1), or at ``time_s``.
@@ -495,7 +511,7 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
     >>> res.requests[0].path, res.requests[0].deliveries > 10
     (('a', 'r', 'b'), True)
     """
-    from ..repeaters.repeater_chain import _seed_key
+    from ..repeaters.repeater_chain import PURIFICATION_METHODS, _seed_key
     from . import _concurrent_kernels as K
 
     t_wall = time.perf_counter()
@@ -526,6 +542,10 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
         raise ParameterError(f"{_OWNER}: channels_per_hop={channels_per_hop!r} must be an integer >= 1")
     else:
         mux = int(channels_per_hop)
+    pur_rounds = len(template.purification_levels)  # swap-ASAP: level 0 only
+    if mux < 1 + pur_rounds:
+        raise ParameterError(f"{_OWNER}: channels_per_hop={mux} is too few for {pur_rounds} purification round(s) "
+                             f"of elementary links; recurrence purification needs at least {1 + pur_rounds}")
     if deliveries is not None and (not _is_int(deliveries) or deliveries < 1):
         raise ParameterError(f"{_OWNER}: deliveries={deliveries!r} must be an integer >= 1 (or None)")
     if isinstance(warmup_s, bool) or not isinstance(warmup_s, numbers.Real) or not 0.0 <= warmup_s < horizon:
@@ -571,7 +591,7 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
     cap = np.array([_capacity(network, n, memories, template) for n in nodes], dtype=np.int64)
     for r, ms in enumerate(mems):
         for k, n in enumerate(ms):
-            need = 1 if k in (0, len(ms) - 1) else 2
+            need = (1 + pur_rounds) * (1 if k in (0, len(ms) - 1) else 2)  # module docstring, reserve rule
             if cap[gid[n]] < need:
                 raise ParameterError(f"{_OWNER}: node {n!r} has {cap[gid[n]]} memory slot(s); request "
                                      f"{reqs[r][0]}:{reqs[r][1]} needs at least {need} there")
@@ -600,6 +620,7 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
                 try:
                     links[length, alpha] = dataclasses.replace(template, num_segments=1, total_length_km=length,
                                                                attenuation_db_per_km=alpha, memories_per_node=1,
+                                                               purification=None, purification_levels=(),
                                                                ).elementary_link
                 except ParameterError as exc:
                     raise ParameterError(f"{_OWNER}: a hop of {length!r} km: {exc}") from None
@@ -638,7 +659,9 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
     static = (np.int64(R), np.int64(G), np.int64(POLICIES.index(policy)), w, h, m, mbase, cbase, pbase, hbase,
               pnode, pdelay, pos_req, sbase, cap, inc_ptr, inc_pos, hop_p, hop_log1m, hop_t, hop_herald, hop_state,
               np.int64(model), rate1, rate2, cutoff, float(template.swap_success_prob), float(template.gate_error),
-              float(template.readout_error), bool(mode == "reset"), bool(debug),
+              float(template.readout_error),
+              None if template.purification is None else np.int64(PURIFICATION_METHODS.index(template.purification)),
+              np.int64(pur_rounds), bool(mode == "reset"), bool(debug),
               float(horizon / (trace_samples - 1)))
     L = int(np.sum(2 * h * m + 2))
     C = int(cbase[-1])
