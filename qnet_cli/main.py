@@ -30,7 +30,8 @@ from . import output
 from .params import HelpFormatter, format_value
 from .tasks import COMMANDS
 
-__all__ = ["main", "build_parser", "UsageError", "with_parameters", "parameter_column", "parameter_cell"]
+__all__ = ["main", "build_parser", "UsageError", "with_parameters", "parameter_column", "parameter_cell",
+           "parameter_cells"]
 
 
 class UsageError(Exception):
@@ -250,7 +251,8 @@ def _run_command(cmd, args) -> int:
         rows = cmd.compute(params, params["seed"], progress)
     effective = cmd.parameters(params)
     if args.out:
-        output.write_rows(args.out, [with_parameters(cmd, effective, r) for r in rows])
+        cells = parameter_cells(cmd, effective)
+        output.write_rows(args.out, [with_parameters(cmd, effective, r, cells) for r in rows])
     if plot:
         from .plotting import plot_rows
 
@@ -288,7 +290,8 @@ def parameter_column(cmd, key: str) -> str:
 
 def parameter_cell(v):
     """A parameter value as one table cell: a list of one number is that number, a longer list its values
-    joined by ':' (as swept columns of sweeps).
+    joined by ':' (as swept columns of sweeps), and a list of more than 16 values its range and count
+    (``"0..9999 step 1 (10000 values)"``; each row carries its own value in its result column).
 
     Parameters
     ----------
@@ -301,11 +304,49 @@ def parameter_cell(v):
         The cell value (scalars unchanged).
     """
     if isinstance(v, list):
-        return v[0] if len(v) == 1 else ":".join(format_value(x) for x in v)
+        if len(v) == 1:
+            return v[0]
+        if len(v) > _LIST_CELL_MAX:  # one cell per row must not grow with the number of rows
+            return _long_list_cell(v)
+        return ":".join(format_value(x) for x in v)
     return v
 
 
-def with_parameters(cmd, params: dict, row: dict) -> dict:
+#: Longest list of parameter values written out in full in one cell (``a:b:c``).
+_LIST_CELL_MAX = 16
+
+
+def _long_list_cell(v: list) -> str:
+    """``"0..9999 step 1 (10000 values)"`` for an arithmetic list, else its count and range."""
+    try:
+        x = [float(a) for a in v]
+    except (TypeError, ValueError):
+        return f"{len(v)} values"
+    step = x[1] - x[0]
+    if all(abs(b - (x[0] + i * step)) <= 1e-9 * max(1.0, abs(b)) for i, b in enumerate(x)):
+        return f"{format_value(v[0])}..{format_value(v[-1])} step {format_value(step)} ({len(v)} values)"
+    return f"{len(v)} values from {format_value(min(x))} to {format_value(max(x))}"
+
+
+def parameter_cells(cmd, params: dict) -> dict:
+    """One cell per parameter, keyed by its column (see :func:`parameter_column`, :func:`parameter_cell`).
+
+    Parameters
+    ----------
+    cmd : Command
+        The command the parameters belong to.
+    params : dict
+        Resolved parameter values.
+
+    Returns
+    -------
+    dict
+        Column name to cell value.
+    """
+    return {parameter_column(cmd, k): parameter_cell(v) for k, v in params.items()}
+
+
+def with_parameters(cmd, params: dict, row: dict, cells: dict | None = None) -> dict:
     """``row`` (result columns first) followed by one column per parameter (see :func:`parameter_column`).
 
     Parameters
@@ -316,6 +357,8 @@ def with_parameters(cmd, params: dict, row: dict) -> dict:
         Resolved parameter values.
     row : dict
         One result row.
+    cells : dict, optional
+        :func:`parameter_cells` of ``params``, computed once for many rows.
 
     Returns
     -------
@@ -323,8 +366,8 @@ def with_parameters(cmd, params: dict, row: dict) -> dict:
         A new row; result columns keep their values.
     """
     d = dict(row)
-    for k, v in params.items():
-        d.setdefault(parameter_column(cmd, k), parameter_cell(v))
+    for c, v in (parameter_cells(cmd, params) if cells is None else cells).items():
+        d.setdefault(c, v)
     return d
 
 
