@@ -27,15 +27,8 @@ MODULES = {"_kernels": K, "_pair": P}
 PURIFICATION = {"_purify_4x4", "_after_purification", "_purification_partner"}
 
 
-def compiled_kernels(tmp_path, chain_src: str) -> dict:
-    """``{(module, qualname): number of compiled signatures}`` after running ``chain_src`` cold."""
-    cache = tmp_path / "numba-cache"
-    code = textwrap.dedent(f"""
-        from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
-        simulate_chain({chain_src}, 20, seed=1)
-    """)
-    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=600)
+def _listing(cache: Path) -> dict:
+    """``{(module, qualname): number of compiled signatures}`` in a numba cache directory."""
     found = {}
     for index in cache.rglob("*.nbi"):
         m = re.fullmatch(r"(\w+)\.([\w.]+)-\d+\.py\d+\.nbi", index.name)
@@ -45,29 +38,51 @@ def compiled_kernels(tmp_path, chain_src: str) -> dict:
     return found
 
 
+def compiled_kernels(tmp_path, chain_srcs: list) -> list:
+    """The cache listing after each chain of ``chain_srcs``, run one after the other in one cold interpreter."""
+    cache = tmp_path / "numba-cache"
+    code = ("from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain\n"
+            "import shutil\n" + "".join(
+                f"simulate_chain({src}, 20, seed=1)\n"
+                f"shutil.copytree({str(cache)!r}, {str(tmp_path / f'snap{i}')!r})\n"
+                for i, src in enumerate(chain_srcs)))
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=600)
+    return [_listing(tmp_path / f"snap{i}") for i in range(len(chain_srcs))]
+
+
 def lazy_kernel(module: str, qualname: str):
     name = qualname[:-len(INTERNAL_SUFFIX)] if qualname.endswith(INTERNAL_SUFFIX) else qualname
     return getattr(MODULES[module], name)
 
 
-@pytest.mark.parametrize("chain_src, purifies", [
-    ("RepeaterChain(4, 100.0)", False),  # the ``qnet chain`` default
-    ("RepeaterChain(4, 100.0, protocol='nested', purification='dejmps', memories_per_node=2, memory_t2_s=1.0)", True),
-])
-def test_a_cold_chain_run_compiles_only_its_kernels_once_without_wrappers(tmp_path, chain_src, purifies):
-    found = compiled_kernels(tmp_path, chain_src)
+def _check_kernels(found: dict) -> set:
+    """Every kernel in ``found`` (module, qualname) -> new signatures: chain modules only, each compiled
+    once, and without a CPython wrapper unless it is ``_run_range``; returns the kernel names."""
     assert {mod for mod, _ in found} <= set(MODULES), found  # nothing outside the chain's two kernel modules
-    assert found.pop(("_kernels", "_run_range")) == 1
-    assert found, "the helpers were not compiled separately"
     for (mod, qualname), signatures in found.items():
         assert signatures == 1, f"{mod}.{qualname} compiled for {signatures} signatures"
         kernel = lazy_kernel(mod, qualname)
-        assert qualname.endswith(INTERNAL_SUFFIX) or kernel.internal, f"{mod}.{qualname} has a CPython wrapper"
-    names = {q.removesuffix(INTERNAL_SUFFIX) for _, q in found}
-    if purifies:
-        assert PURIFICATION <= names
-    else:  # neither the purification nor kernels of other protocols (the batch swap, the zero fill)
-        assert not (PURIFICATION | {"_fill_4x4", "_swap_branches_4x4"}) & names, names
+        assert (qualname == "_run_range" or qualname.endswith(INTERNAL_SUFFIX) or kernel.internal), \
+            f"{mod}.{qualname} has a CPython wrapper"
+    return {q.removesuffix(INTERNAL_SUFFIX) for _, q in found}
+
+
+def test_a_cold_chain_run_compiles_only_its_kernels_once_without_wrappers(tmp_path):
+    """The ``qnet chain`` default first, then a purifying nested chain in the same cold interpreter
+    (one cold start for both): each compiles only what it calls, once, and only the purifying one
+    compiles the purification kernels."""
+    plain, purifying = compiled_kernels(tmp_path, [
+        "RepeaterChain(4, 100.0)",
+        "RepeaterChain(4, 100.0, protocol='nested', purification='dejmps', memories_per_node=2, memory_t2_s=1.0)",
+    ])
+    assert plain.get(("_kernels", "_run_range")) == 1
+    names = _check_kernels(plain)
+    assert len(names) > 1, "the helpers were not compiled separately"
+    # neither the purification nor kernels of other protocols (the batch swap, the zero fill)
+    assert not (PURIFICATION | {"_fill_4x4", "_swap_branches_4x4"}) & names, names
+    added = {k: n - plain.get(k, 0) for k, n in purifying.items() if n > plain.get(k, 0)}
+    assert PURIFICATION <= _check_kernels(added)
 
 
 def test_kernels_that_chains_compile_internally_stay_callable_from_python():
