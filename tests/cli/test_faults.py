@@ -211,15 +211,15 @@ def test_max_time_chain_keeps_the_finished_trials(tmp_path):
 def test_max_time_sweep_stops_keeps_rows_and_resumes(tmp_path, slow_sweep, workers):
     out = tmp_path / "o.csv"
     t0 = time.monotonic()
-    proc = popen_qnet("sweep", slow_sweep, "--out", out, "--workers", workers, "--quiet", "--max-time", "1.5")
+    proc = popen_qnet("sweep", slow_sweep, "--out", out, "--workers", workers, "--quiet", "--max-time", "0.5")
     o, err = proc.communicate(timeout=60)
     took = time.monotonic() - t0
     assert proc.returncode == 0, err
     line = _one_line(err)
-    assert line.startswith("qnet: note: --max-time 1.5 s reached; ") and "run the same command to resume" in line
+    assert line.startswith("qnet: note: --max-time 0.5 s reached; ") and "run the same command to resume" in line
     n = len(_rows(out)) if out.exists() else 0
     assert n < 12 and f"(0 already done, {n} computed, {12 - n} not run)" in o
-    assert took < 1.5 + 6.0  # start-up, then at most the deadline
+    assert took < 0.5 + 6.0  # start-up, then at most the deadline
     r = popen_qnet("sweep", slow_sweep, "--out", out, "--workers", workers, "--quiet", "--max-time", "1")
     o, err = r.communicate(timeout=60)
     assert r.returncode == 0 and f"({n} already done, " in o, (o, err)
