@@ -38,8 +38,9 @@ import numpy as np
 
 from qnet_core._jit import jit
 from qnet_core._pair import _copy_4x4, _memory_ends_4x4, _purify_4x4, _scale_4x4, _swap_sample_4x4
-# the chain kernel's event heap and link-record free list, shared (same counter and record layout for them)
-from protocols.repeaters._kernels import _free_record, _heap_remove, _heap_set, _sift, geometric, seed_stream, uniform  # noqa: F401
+# the chain kernel's event heap, link-record free list and timer rule, shared (same counter and record layout)
+from protocols.repeaters._kernels import (_free_record, _heap_remove, _heap_set, _reschedule, _sift,  # noqa: F401
+                                         geometric, seed_stream, uniform)
 
 _private = jit(internal=True)
 
@@ -54,12 +55,13 @@ _ALIVE = 1
 _DEAD = 2
 _DELIVERED = 3
 # integer fields of a link record
-_RQ = 0
-_NODE = 1
-_SLOT = 3
-_HOLD = 5
+# (columns 0-6 as the chain kernel's records, so that its record helpers apply unchanged)
+_NODE = 0
+_SLOT = 2
+_HOLD = 4
+_ROUNDS = 5    # purification rounds done
 _STATUS = 6
-_ROUNDS = 7    # purification rounds done (the chain's ``_ROUNDS``)
+_RQ = 7        # the request the link serves
 _NI = 8
 # float fields
 _TSTAMP = 0
@@ -211,26 +213,6 @@ def _free_memory(r, k, side, j, now, tq, h, m, mbase, cbase, pbase, pnode, cap, 
         s = min(k, y)
         wait_since[cbase[r] + s * m[r] + j] = now
         _mark_node(pnode[pbase[r] + y], alloc_list, in_alloc, cnt)
-
-
-@_private
-def _reschedule(l, now, cutoff, C, li, lf, tm, heap, pos, cnt):
-    """Link l's timer: its cutoff, a holding end learning that it is dead, or news reaching an end.
-
-    The chain kernel's ``_reschedule`` on this module's link-record layout (``_HOLD`` sits one
-    column later here, after the request index).
-    """
-    nxt = lf[l, _BIRTH] + cutoff
-    for e in range(2):
-        if li[l, _STATUS] == _DEAD and li[l, _HOLD] & (1 << e):
-            nxt = min(nxt, lf[l, _DEAD_AT + e])
-        for t in (lf[l, _USE + e], lf[l, _INFO + e]):
-            if now < t < nxt:
-                nxt = t
-    if nxt < _INF:
-        _heap_set(tm, heap, pos, cnt, C + l, nxt)
-    else:
-        _heap_remove(tm, heap, pos, cnt, C + l)
 
 
 @_private
