@@ -16,7 +16,8 @@
   Hanson, Science 362, eaam9288 (2018)) each pair of users reaches, with its figure and threshold.
 """
 
-from . import concurrent, evaluation, formats, routing, stages, topology
+from . import computing, concurrent, evaluation, formats, routing, stages, topology
+from .computing import *  # noqa: F401,F403
 from .concurrent import *  # noqa: F401,F403
 from .evaluation import *  # noqa: F401,F403
 from .formats import *  # noqa: F401,F403
@@ -25,4 +26,4 @@ from .stages import *  # noqa: F401,F403
 from .topology import *  # noqa: F401,F403
 
 __all__ = [*topology.__all__, *formats.__all__, *evaluation.__all__, *routing.__all__, *stages.__all__,
-           *concurrent.__all__]
+           *concurrent.__all__, *computing.__all__]
