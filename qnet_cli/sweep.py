@@ -79,9 +79,27 @@ class Interrupted(KeyboardInterrupt):
 _STOPPED = {"signum": None}
 
 
+#: Code whose frames must not see an exception from a signal handler: numba's compiler calls back into
+#: Python from LLVM (ctypes callbacks), where an exception is printed, dropped, and leaves it broken.
+_COMPILER_DIRS = (os.sep + "numba" + os.sep, os.sep + "llvmlite" + os.sep)
+
+
+def _inside_compiler(frame) -> bool:
+    while frame is not None:
+        if any(d in frame.f_code.co_filename for d in _COMPILER_DIRS):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _on_stop_signal(signum, frame):
     if _STOPPED["signum"] is not None:  # a second signal while stopping: quit at once
         os._exit(128 + signum)
+    if _inside_compiler(frame):
+        # compiling a kernel (the first run after install): deliver the signal again in 50 ms, until
+        # the compiler has returned to our code, where the stop is clean
+        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        return
     _STOPPED["signum"] = signum
     raise Interrupted(signum)
 

@@ -90,6 +90,7 @@ def slow_sweep(tmp_path):
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
 def test_chain_stops_on_signal(tmp_path, sig, code):
     out = tmp_path / "chain.csv"
+    popen_qnet(*LONG_CHAIN[:-3], "--trials", "10").communicate(timeout=300)  # kernels compiled and cached
     proc = popen_qnet(*LONG_CHAIN, "--out", out)
     time.sleep(2.5)  # imports done, trials running (1e6 trials take ~30 s)
     assert proc.poll() is None, proc.communicate()
@@ -99,6 +100,19 @@ def test_chain_stops_on_signal(tmp_path, sig, code):
     assert line.startswith(f"qnet: interrupted ({signal.Signals(sig).name})") and "nothing was written" in line
     assert took < STOP_S, took
     assert not out.exists()
+
+
+def test_a_signal_while_compiling_waits_for_the_compiler_then_stops_cleanly(tmp_path, monkeypatch):
+    """The first run after install compiles its kernels; numba's compiler calls back into Python from
+    LLVM, where an exception from the signal handler would be dropped and leave the compiler broken
+    (a traceback and status 1). The stop waits until the compiler returns, then is the usual one line."""
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "cold-cache"))
+    proc = popen_qnet(*LONG_CHAIN)
+    time.sleep(1.5)  # imports done, compiling
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert _one_line(err) == "qnet: interrupted (SIGINT); nothing was written"
 
 
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
