@@ -506,23 +506,16 @@ def _superop_range(rho, out, lo, hi, s_re, s_im, rowptr, col, v_re, v_im, real, 
     bad = -1
     if D == 4:
         x4 = np.empty(32, dtype=np.float64)
-        if s_re.shape[1] != 16:  # sparse S in ELL form (see ops._whole_register)
-            for b in range(lo, hi):
-                load_4x4(rho, b, x4)
-                if check and bad < 0 and not check_4x4(x4, atol, tol):
-                    bad = b
+        ell = s_re.shape[1] != 16  # sparse S in ELL form (see ops._whole_register), else dense
+        for b in range(lo, hi):
+            load_4x4(rho, b, x4)
+            if check and bad < 0 and not check_4x4(x4, atol, tol):
+                bad = b
+            if ell:
                 _superop_4x4_ell(x4, out, b, s_re, s_im, col, real)
-        elif real:
-            for b in range(lo, hi):
-                load_4x4(rho, b, x4)
-                if check and bad < 0 and not check_4x4(x4, atol, tol):
-                    bad = b
+            elif real:
                 _superop_4x4_real(x4, out, b, s_re)
-        else:
-            for b in range(lo, hi):
-                load_4x4(rho, b, x4)
-                if check and bad < 0 and not check_4x4(x4, atol, tol):
-                    bad = b
+            else:
                 _superop_4x4(x4, out, b, s_re, s_im)
         return bad
     x = np.empty(D * D, dtype=np.complex128)
