@@ -107,7 +107,11 @@ def _as_two_pairs(a, b, name_a: str, name_b: str, owner: str, validate) -> tuple
 
 def _as_qubit(rho, name: str, owner: str, validate) -> np.ndarray:
     """Validated single-qubit state: a density matrix ``(..., 2, 2)`` or a ket ``(2,)``."""
-    a = np.asarray(as_array(rho, "state", name, owner))
+    try:
+        a = np.asarray(as_array(rho, "state", name, owner))
+    except ValueError:  # a ragged nested list
+        raise DimensionError(f"{owner}(): {name} is a ragged nested list; expected a qubit ket (2,) or "
+                             "state (..., 2, 2)") from None
     if a.ndim == 1:
         if a.shape != (2,):
             raise DimensionError(

@@ -7,10 +7,11 @@ import multiprocessing as mp
 import numba
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from protocols.repeaters.repeater_chain import ChainResult, RepeaterChain, simulate_chain
+from qnet_core.errors import ParameterError
 from qnet_core.testing import assert_density_matrix
 
 NOISY = dict(scheme="single-click", bright_state_param=0.05, memory_t1_s=0.5, memory_t2_s=0.05)
@@ -128,7 +129,13 @@ def test_delivered_states_are_valid_and_times_positive(n, protocol, scheme, m, t
         m = 2
     chain = RepeaterChain(n, 30.0 * n, scheme=scheme, protocol=protocol, memories_per_node=m, memory_t1_s=t1,
                           memory_t2_s=t1, cutoff_s=cut, purification=pur, dark_count_prob=1e-4)
-    res = simulate_chain(chain, 20, seed=seed, max_time_s=50.0)
+    try:
+        res = simulate_chain(chain, 20, seed=seed, max_time_s=50.0)
+    except ParameterError as e:
+        # swap-ASAP with purification and no cutoff can deadlock (every memory holding a link that waits
+        # for a partner); the kernel detects it and simulate_chain says so instead of returning
+        assert pur is not None and cut is None and "deadlocked" in str(e), e
+        assume(False)
     d = res.delivered
     assert_density_matrix(res.states[d], atol=1e-9)
     assert np.all(res.delivery_time_s[d] >= chain.elementary_link.attempt_duration_s * (1 - 1e-12))
