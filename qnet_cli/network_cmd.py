@@ -69,6 +69,10 @@ def add_network_parser(subparsers) -> argparse.ArgumentParser:
         sp.add_argument("--trials", metavar="N", help="Monte Carlo trials per repeater chain (default: 400)")
         sp.add_argument("--seed", metavar="N", help="seed of every chain simulation (default: 0)")
         sp.add_argument("--json", action="store_true", help="print the rows as JSON on stdout")
+        sp.add_argument("--satellite-pair-rate", metavar="HZ",
+                        help="entangled pairs per second from a source on every satellite: entanglement then "
+                             "also routes over a satellite's two downlinks (default: none, satellites are "
+                             "trusted nodes only)")
         if rows:
             sp.add_argument("--out", metavar="FILE", help="write the rows to FILE (.csv or .json)")
 
@@ -130,7 +134,20 @@ def _model(args):
     from protocols.network import PathModel
 
     return PathModel(trials=_int(getattr(args, "trials", None), "--trials", 400, 2),
-                     seed=_int(getattr(args, "seed", None), "--seed", 0, 0))
+                     seed=_int(getattr(args, "seed", None), "--seed", 0, 0),
+                     satellite_pair_rate_hz=_rate(getattr(args, "satellite_pair_rate", None)))
+
+
+def _rate(raw):
+    if raw is None:
+        return None
+    try:
+        v = float(str(raw).strip())
+    except ValueError:
+        v = math.nan
+    if not 0.0 < v < math.inf:
+        raise ScenarioError(f"network: --satellite-pair-rate={raw!r} must be a finite number of pairs per second > 0")
+    return v
 
 
 def _topology(path: str):

@@ -90,7 +90,7 @@ __all__ = ["SERVICES", "MODES", "DEFAULT_TARGET_FIDELITY", "PathModel", "Segment
 #: Services a path can be evaluated for.
 SERVICES = ("key", "entanglement", "teleportation")
 #: How a path delivers its service: one optical link, trusted relays, repeaters, or both.
-MODES = ("direct", "trusted-relay", "repeater", "hybrid")
+MODES = ("direct", "trusted-relay", "repeater", "hybrid", "satellite")
 #: Default target fidelities: entanglement of a two-qubit pair needs F > 1/2 to be entangled at all
 #: (for Werner states; Horodecki, PRA 59, 4206 (1999)), teleportation must beat the classical
 #: measure-and-prepare average fidelity 2/3 (Massar & Popescu, PRL 74, 1259 (1995)).
@@ -368,6 +368,10 @@ class SatellitePairs(Result):
         ``2 sqrt(2) (1 - 2E)``, the CHSH value of :attr:`mean_state`.
     mean_state : numpy.ndarray, complex128, shape (4, 4)
         The Werner state of fidelity ``1 - 3E/2`` to ``|phi+>``.
+    key_rate_bps : float
+        Asymptotic BBM92 secret key rate of these coincidences, ``rep_rate_hz * q Q [1 - f h(E) -
+        h(E)]`` (Ma, Fung, Lo, PRA 76, 012307 (2007), Eq. (12); ``f`` the pair system's
+        ``ec_efficiency``): key between the two ends that does not trust the satellite.
     """
 
     eta_a: float
@@ -378,6 +382,7 @@ class SatellitePairs(Result):
     pair_rate_hz: float
     chsh_value: float
     mean_state: Any
+    key_rate_bps: float = 0.0
 
 
 # ============================================================================ the evaluator
@@ -639,13 +644,14 @@ class _Evaluator:
     def _satellite_pairs(self, path: tuple, target, length: float) -> PathEvaluation:
         from qnet_core import werner
 
+        from ..qkd._common import _bbm92_rate_eta
         from ..qkd.bbm92 import bbm92_gain_error
 
         g, m = self.g, self.model
         sats = [i for i, n in enumerate(path[1:-1], 1) if g.nodes[n]["kind"] == "satellite"]
 
         def infeasible(reason):
-            return PathEvaluation("entanglement", path, "direct", False, 0.0, target_fidelity=target,
+            return PathEvaluation("entanglement", path, "satellite", False, 0.0, target_fidelity=target,
                                   length_km=length, reason=reason)
 
         if len(sats) != 1:
@@ -664,13 +670,14 @@ class _Evaluator:
         q, e = bbm92_gain_error(etas[0], etas[1], mu, s.dark_count_prob, s.misalignment)
         q, e = float(q), float(e)
         fid = 1.0 - 1.5 * e
+        key = float(_bbm92_rate_eta(etas[0], etas[1], mu, s)[0]) * s.rep_rate_hz
         res = SatellitePairs(etas[0], etas[1], mu, q, e, q * s.rep_rate_hz, 2.0 * math.sqrt(2.0) * (1.0 - 2.0 * e),
-                             werner(fid))
+                             werner(fid), key)
         loss = sum(g.edges[a, b]["loss_db"] for a, b in zip(path[:-1], path[1:]))
         loss += sum(g.nodes[n]["insertion_loss_db"] for n in path[1:-1] if g.nodes[n]["kind"] == "switch")
         seg = Segment(path, "dual-downlink", length, loss, res.pair_rate_hz, 0.0, fid, detail=res)
         ok = target is None or fid >= target
-        return PathEvaluation("entanglement", path, "direct", True, res.pair_rate_hz, 0.0, fid, 0.0, target, ok,
+        return PathEvaluation("entanglement", path, "satellite", True, res.pair_rate_hz, 0.0, fid, 0.0, target, ok,
                               length, (seg,), 0, None)
 
     # ------------------------------------------------------------------ paths

@@ -7,7 +7,14 @@ may relay that way:
 * ``"direct"``: inner nodes are switches only (one optical link end to end);
 * ``"trusted-relay"`` (key only): trusted relays, ground stations, satellites and switches;
 * ``"repeater"``: repeaters and switches;
-* ``"hybrid"`` (key only): all of these.
+* ``"hybrid"`` (key only): all of these;
+* ``"satellite"`` (entanglement only, and only when ``model.satellite_pair_rate_hz`` gives the
+  satellites a pair source): one satellite, its two ground stations, and switches between a
+  ground station and its end. Besides Yen's paths and the widest path of that subgraph, every
+  satellite contributes, for every two of its ground stations, the dual downlink joining the
+  lowest-loss arms (downlink, station, switches) to the two ends; the pair rate grows with
+  each arm's transmittance, so the highest-rate dual downlink is always a candidate (exactly
+  where arms can share at most one switch; a candidate search otherwise).
 
 Users are never inner nodes. The candidates of a mode are Yen's ``k`` shortest simple paths by
 optical loss (:func:`networkx.shortest_simple_paths`; a switch's insertion loss is split over its
@@ -50,7 +57,7 @@ from .evaluation import (PathEvaluation, PathModel, _check_model, _check_network
 from .topology import TRUSTED_KINDS, Network
 
 __all__ = ["RouteResult", "RoutingTable", "route", "routing_table", "candidate_paths", "widest_path",
-           "MODE_RELAYS"]
+           "MODE_RELAYS", "SATELLITE_ARM_RELAYS"]
 
 #: Kinds of node that may be inner nodes of a path of each mode, per service family.
 MODE_RELAYS = {
@@ -59,6 +66,9 @@ MODE_RELAYS = {
     "entanglement": {"direct": ("switch",), "repeater": ("repeater", "switch")},
 }
 MODE_RELAYS["teleportation"] = MODE_RELAYS["entanglement"]
+
+#: Inner nodes of a satellite-source entanglement path besides its one satellite.
+SATELLITE_ARM_RELAYS = ("ground_station", "switch")
 
 #: Added to every link's loss in path searches, so that among equal losses fewer hops win.
 _HOP_DB = 1e-9
@@ -292,9 +302,60 @@ def _rank(evals: list) -> tuple:
     return tuple(sorted(evals, key=lambda e: (tuple(-x for x in e.score), e.path)))
 
 
-def _result(a: str, b: str, service: str, target, evals: list) -> RouteResult:
+def _modes(ev: _Evaluator, service: str) -> dict:
+    """Mode -> inner node kinds for a service; the satellite mode where the model has a pair source."""
+    modes = dict(MODE_RELAYS[service])
+    if service == "entanglement" and ev.model.satellite_pair_rate_hz is not None:
+        modes["satellite"] = ("satellite", *SATELLITE_ARM_RELAYS)
+    return modes
+
+
+def _satellite_trees(g: nx.Graph) -> dict:
+    """Satellite -> [(ground station, downlink loss, shortest-loss tree from the station through switches)]."""
+    weight = _loss_weight(g)
+    through_switches = _passable(g, ("switch",))
+    out = {}
+    for s, d in g.nodes(data=True):
+        if d["kind"] != "satellite":
+            continue
+        out[s] = [(gs, weight(s, gs, g.edges[s, gs]), _single_source(g, gs, through_switches, weight=weight))
+                  for gs in g.adj[s] if g.nodes[gs]["kind"] == "ground_station"]
+    return out
+
+
+def _satellite_joins(trees: dict, g: nx.Graph, a: str, b: str) -> list:
+    """Dual-downlink candidates ``a ... station - satellite - station ... b``, per satellite.
+
+    An arm is satellite - ground station - switches - end. For every two different stations of
+    a satellite the arms are the lowest-loss ones from each station to its end; where they
+    share a switch, each arm in turn is kept and the other rerouted around it. The pair rate
+    grows with each arm's transmittance, so this finds the highest-rate dual downlink exactly
+    when arms can share at most one switch, and is a candidate search otherwise.
+    """
+    weight = _loss_weight(g)
+    through = _passable(g, ("switch",))
+    out = []
+    for s, stations in trees.items():
+        arms_a = {gs: p for gs, _, pred in stations if (p := _path_to(pred, a)) is not None}
+        arms_b = {gs: p for gs, _, pred in stations if (p := _path_to(pred, b)) is not None}
+        for (ga, pa), (gb, pb) in itertools.product(arms_a.items(), arms_b.items()):
+            if ga == gb:
+                continue
+            if set(pa).isdisjoint(pb):
+                out.append((*reversed(pa), s, *pb))
+                continue
+            for kept, station, end, kept_is_a in ((pa, gb, b, True), (pb, ga, a, False)):
+                view = nx.restricted_view(g, set(kept) | {s}, [])
+                other = _path_to(_single_source(view, station, through, weight=weight), end)
+                if other is not None:
+                    arm_a, arm_b = (kept, other) if kept_is_a else (other, kept)
+                    out.append((*reversed(arm_a), s, *arm_b))
+    return out
+
+
+def _result(a: str, b: str, service: str, target, evals: list, modes: dict) -> RouteResult:
     ranked = _rank(evals)
-    options: dict = dict.fromkeys(MODE_RELAYS[service])
+    options: dict = dict.fromkeys(modes)
     for e in ranked:
         if e.feasible and options.get(e.mode, 0) is None:
             options[e.mode] = e
@@ -305,13 +366,17 @@ def _candidates(ev: _Evaluator, a: str, b: str, service: str, k: int | None) -> 
     g = ev.g
     width = _width_fn(ev, service)
     seen: dict = {}
-    for relays in MODE_RELAYS[service].values():
+    modes = _modes(ev, service)
+    for relays in modes.values():
         for p in _yen(g, relays, a, b, k):
             seen.setdefault(p, None)
         if k is not None:
             p = _path_to(_single_source(g, a, _passable(g, relays), width=width), b)
             if p is not None:
                 seen.setdefault(p, None)
+    if "satellite" in modes:
+        for p in _satellite_joins(_satellite_trees(g), g, a, b):
+            seen.setdefault(p, None)
     return list(seen)
 
 
@@ -328,8 +393,9 @@ def widest_path(network: Network, a: str, b: str, service: Literal["key", "entan
     service : {"key", "entanglement", "teleportation"}, default "key"
         Key: maximize the smallest single-link key rate; otherwise minimize the largest link loss.
     mode : str, default "hybrid"
-        Which inner nodes may relay (:data:`MODE_RELAYS`); entanglement services use "repeater"
-        when "hybrid" is given.
+        Which inner nodes may relay (:data:`MODE_RELAYS`; "satellite" for entanglement when
+        ``model.satellite_pair_rate_hz`` is set); entanglement services use "repeater" when
+        "hybrid" is given.
     model : PathModel, optional
 
     Returns
@@ -351,12 +417,12 @@ def widest_path(network: Network, a: str, b: str, service: Literal["key", "entan
     net = _check_network(network, owner)
     service = _check_service(service, owner)
     _check_pair(net, a, b, owner)
-    modes = MODE_RELAYS[service]
+    ev = _Evaluator(net, _check_model(model, owner))
+    modes = _modes(ev, service)
     if service != "key" and mode == "hybrid":
         mode = "repeater"
     if mode not in modes:
         raise ParameterError(f"{owner}: mode={mode!r} is not allowed for {service}; use one of {tuple(modes)}")
-    ev = _Evaluator(net, _check_model(model, owner))
     if service == "key":
         ev.prefill(ev.edge_items(net.links()))
     return _path_to(_single_source(ev.g, a, _passable(ev.g, modes[mode]), width=_width_fn(ev, service)), b)
@@ -441,7 +507,7 @@ def route(network: Network, a: str, b: str, service: Literal["key", "entanglemen
     paths = _candidates(ev, a, b, service, k)
     if service == "key":
         ev.prefill(ev.edge_items({e for p in paths for e in zip(p[:-1], p[1:])}))
-    return _result(a, b, service, target, [ev.evaluate(p, service, target) for p in paths])
+    return _result(a, b, service, target, [ev.evaluate(p, service, target) for p in paths], _modes(ev, service))
 
 
 def routing_table(network: Network, service: Literal["key", "entanglement", "teleportation"] = "key", *,
@@ -496,8 +562,10 @@ def routing_table(network: Network, service: Literal["key", "entanglement", "tel
         ev.prefill(ev.edge_items(net.links()))
     width = _width_fn(ev, service)
     weight = _loss_weight(g)
+    modes = _modes(ev, service)
+    sat_trees = _satellite_trees(g) if "satellite" in modes else {}
     trees = {}
-    for mode, relays in MODE_RELAYS[service].items():
+    for mode, relays in modes.items():
         ok = _passable(g, relays)
         for i, u in enumerate(users[:-1]):
             trees[mode, u] = (_single_source(g, u, ok, weight=weight), _single_source(g, u, ok, width=width))
@@ -505,7 +573,7 @@ def routing_table(network: Network, service: Literal["key", "entanglement", "tel
     for i, a in enumerate(users):
         for b in users[i + 1:]:
             seen: dict = {}
-            for mode, relays in MODE_RELAYS[service].items():
+            for mode, relays in modes.items():
                 for pred in trees[mode, a]:
                     p = _path_to(pred, b)
                     if p is not None:
@@ -513,5 +581,7 @@ def routing_table(network: Network, service: Literal["key", "entanglement", "tel
                 if k > 1:
                     for p in _yen(g, relays, a, b, k):
                         seen.setdefault(p, None)
-            routes.append(_result(a, b, service, target, [ev.evaluate(p, service, target) for p in seen]))
+            for p in _satellite_joins(sat_trees, g, a, b):
+                seen.setdefault(p, None)
+            routes.append(_result(a, b, service, target, [ev.evaluate(p, service, target) for p in seen], modes))
     return RoutingTable(service, users, tuple(routes))

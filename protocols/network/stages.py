@@ -15,11 +15,14 @@ that is from the QKD link, trusted-node, satellite and repeater-chain models, no
    quantum security.
 1. ``"prepare-and-measure"``: end-to-end quantum communication *without trusted nodes*: the
    best key route of the ``"direct"`` or ``"repeater"`` mode (no trusted relay, ground station
-   or satellite on the path) has key rate > 0 bit/s. A positive asymptotic BB84 rate implies
+   or satellite on the path), or the BBM92 key of the best satellite dual downlink when the
+   model gives satellites a pair source (the source need not be trusted; Yin et al., Nature
+   582, 501 (2020)), has key rate > 0 bit/s. A positive asymptotic BB84 rate implies
    that the qubits arrive with an error rate below the Shor-Preskill bound (11 % for BB84;
    Shor and Preskill, PRL 85, 441 (2000)), i.e. usable end-to-end qubit delivery.
 2. ``"entanglement-distribution"``: end-to-end entangled pairs (entanglement service, best
-   route through repeaters and switches only) at a positive rate whose mean delivered state
+   route through repeaters and switches only, or a satellite's dual downlink when the model
+   gives satellites a pair source) at a positive rate whose mean delivered state
    violates the CHSH inequality: maximal CHSH value ``S > 2`` (``criterion="bell"``, default;
    Wehner et al.: this stage enables device-independent protocols, which need a Bell
    violation). ``S`` is the Horodecki value ``S = 2 sqrt(m1 + m2)``, ``m1, m2`` the two largest
@@ -47,10 +50,14 @@ that is from the QKD link, trusted-node, satellite and repeater-chain models, no
    qubit counts, a universal fault-tolerant gate set, classical control), so it cannot claim
    the stage; the table says so.
 
-Assumptions and limits: a satellite is a *trusted* node here (its downlinks carry QKD), so a
-satellite never delivers entanglement between ground users in this model (Micius did, Yin et
-al., Science 356, 1140 (2017); see ``tests/protocols/network/test_reference_deployments.py``);
-the figures are those of one best route per service (routing tables with ``k=1``); Monte Carlo
+Assumptions and limits: a satellite is a *trusted* node for key (its downlinks carry QKD). It
+delivers entanglement between ground users only when the model gives it a pair source
+(``PathModel(satellite_pair_rate_hz=...)``, as Micius did, Yin et al., Science 356, 1140 (2017);
+see ``tests/protocols/network/test_reference_deployments.py``): the route's dual downlink then
+counts for stage 2, its mean waiting time is one over the pair rate for stage 3 (against the
+shortest coherence time the users declare, the first chain template's where they declare
+none), and the users' gate and readout errors for stage 4 are the first chain template's. The
+figures are those of one best route per service (routing tables with ``k=1``); Monte Carlo
 figures (repeater chains) carry their standard errors in the route, not in the stage verdict.
 """
 
@@ -293,7 +300,19 @@ def _coherence_time(chain) -> float:
     return float(chain.memory_t2_s if chain.memory_t2_s is not None else 2.0 * chain.memory_t1_s)
 
 
-def _judge(net: Network, a: str, b: str, key_route, ent_route, criterion: str) -> StagePair:
+def _user_coherence(net: Network, users, template) -> float:
+    """Shortest memory coherence time the users declare (``t2_s``, else ``2 t1_s``); else the template's."""
+    times = []
+    for u in users:
+        d = net.node(u)
+        if d["t2_s"] is not None:
+            times.append(float(d["t2_s"]))
+        elif d["t1_s"] is not None:
+            times.append(2.0 * float(d["t1_s"]))
+    return min(times) if times else _coherence_time(template)
+
+
+def _judge(net: Network, a: str, b: str, key_route, ent_route, criterion: str, model: PathModel) -> StagePair:
     """Walk up the stages for one pair; stop at the first criterion that fails."""
     figures: dict = {}
     reached = []  # (stage, figure_name, figure, unit, threshold, source, path)
@@ -320,13 +339,16 @@ def _judge(net: Network, a: str, b: str, key_route, ent_route, criterion: str) -
         return verdict(why)
     entry("trusted-repeater", key_route.best_rate, best.path)
     # 1: prepare-and-measure (no trusted node on the path)
-    untrusted = [e for m, e in key_route.options.items() if m in ("direct", "repeater") and e is not None]
-    top = max(untrusted, key=lambda e: e.rate, default=None)
-    figures["key_rate_untrusted_bps"] = 0.0 if top is None else top.rate
-    if top is None or not top.rate > 0.0:
+    untrusted = [(e.rate, e.path) for m, e in key_route.options.items() if m in ("direct", "repeater") and e is not None]
+    sat = None if ent_route is None else ent_route.options.get("satellite")
+    if sat is not None:  # BBM92 from a satellite's pair source: the satellite need not be trusted
+        untrusted.append((sat.segments[0].detail.key_rate_bps, sat.path))
+    top = max(untrusted, key=lambda e: e[0], default=None)
+    figures["key_rate_untrusted_bps"] = 0.0 if top is None else top[0]
+    if top is None or not top[0] > 0.0:
         return verdict("every path with a positive key rate passes a trusted node (no end-to-end qubit delivery)"
-                       if top is None else f"best key rate without trusted nodes {top.rate:.3g} bit/s is not > 0")
-    entry("prepare-and-measure", top.rate, top.path)
+                       if top is None else f"best key rate without trusted nodes {top[0]:.3g} bit/s is not > 0")
+    entry("prepare-and-measure", top[0], top[1])
     # 2: entanglement distribution
     ent = None if ent_route is None else ent_route.best
     if ent is None or not ent.rate > 0.0:
@@ -346,10 +368,16 @@ def _judge(net: Network, a: str, b: str, key_route, ent_route, criterion: str) -
             return verdict(f"mean pair fidelity {fid:.4f} is not > 1/2")
         entry("entanglement-distribution", fid, ent.path, threshold=_FIDELITY_THRESHOLD, name="fidelity", unit="",
               source=_FIDELITY_SOURCE)
-    # 3: quantum memory
+    # 3: quantum memory (a satellite source has no chain: the users' memories wait 1/rate per pair,
+    # and their operations are those of the model's first chain template)
     chain = ent.chain
-    wait = float(res.mean_waiting_time_s)
-    t_mem = _coherence_time(chain)
+    if chain is None:
+        chain = model.chains[0]
+        wait = 1.0 / float(ent.rate)
+        t_mem = _user_coherence(net, (a, b), chain)
+    else:
+        wait = float(res.mean_waiting_time_s)
+        t_mem = _coherence_time(chain)
     figures.update(mean_waiting_time_s=wait, memory_coherence_time_s=t_mem)
     bare = [u for u in (a, b) if not _declares_memory(net.node(u))]
     if bare:
@@ -425,5 +453,5 @@ def service_stages(network: Network, *, model: PathModel | None = None, users: A
         raise ParameterError(f"{owner}: users={list(users)!r} must be at least two distinct nodes")
     key = routing_table(net, "key", users=users, model=m)
     ent = routing_table(net, "entanglement", users=users, model=m)
-    pairs = tuple(_judge(net, kr.source, kr.target, kr, er, criterion) for kr, er in zip(key.routes, ent.routes))
+    pairs = tuple(_judge(net, kr.source, kr.target, kr, er, criterion, m) for kr, er in zip(key.routes, ent.routes))
     return StageTable(users, pairs, criterion)

@@ -79,6 +79,22 @@ def test_stages_rows_equal_library(capsys):
     assert "entanglement-distribution" in out and "fidelity" in out
 
 
+def test_satellite_pair_rate_routes_and_stages_dual_downlinks(capsys):
+    """--satellite-pair-rate gives every satellite a pair source, as PathModel(satellite_pair_rate_hz=...)."""
+    micius = str(EXAMPLES / "micius_entanglement_1200km.toml")
+    users = ("user_delingha", "user_lijiang")
+    rc, out = _run(["route", micius, *users, "--service", "entanglement", "--satellite-pair-rate", "5.9e6",
+                    "--trials", "20", "--json"], capsys)
+    model = PathModel(satellite_pair_rate_hz=5.9e6, trials=20)
+    ref = route(Network.from_toml(micius), *users, "entanglement", model=model)
+    rows = json.loads(out)["rows"]
+    assert rc == 0 and rows[0]["mode"] == "satellite" and rows[0]["rate"] == pytest.approx(ref.best_rate)
+    rc, out = _run(["stages", micius, "--satellite-pair-rate", "5.9e6", "--trials", "20", "--json"], capsys)
+    assert rc == 0 and json.loads(out)["rows"][0]["stage"] == "entanglement-distribution"
+    rc, out = _run(["stages", micius, "--trials", "20", "--json"], capsys)
+    assert rc == 0 and json.loads(out)["rows"][0]["stage"] == "trusted-repeater"
+
+
 def test_plot_map(tmp_path, capsys):
     pytest.importorskip("matplotlib")
     png = tmp_path / "map.png"
@@ -101,6 +117,8 @@ def test_plot_map(tmp_path, capsys):
     (["plot", MIXED, "--out", "map.gif"], "allowed: .png, .svg, .pdf"),
     (["stages", "missing.toml"], "cannot read"),
     (["stages", "topology.json"], "must be a .toml topology file"),
+    (["plan", MIXED, "--satellite-pair-rate", "0"], "--satellite-pair-rate='0' must be a finite number"),
+    (["route", MIXED, "bob", "carol", "--satellite-pair-rate", "inf"], "--satellite-pair-rate='inf' must be"),
 ])
 def test_errors_are_one_line(argv, match, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -91,3 +91,55 @@ def test_repeater_ranking_matches_brute_force():
     assert r.best.path == best.path and r.best.rate == best.rate
     assert set(r.options) == {"direct", "repeater"}
     assert r.options["direct"].path == ("a", "b")
+
+
+# ---------------------------------------------------------------------- satellite pair sources
+#: Satellites carry a pair source; no repeaters or fibre paths between the users compete.
+SAT_MODEL = PathModel(satellite_pair_rate_hz=5.9e6, trials=2)
+
+
+@st.composite
+def satellite_networks(draw):
+    """Users joined to ground stations by fibres (some through a switch); satellites above the stations."""
+    n_sats, n_gs = draw(st.integers(1, 2)), draw(st.integers(2, 4))
+    net = Network()
+    for u in ("u0", "u1"):
+        net.add_user(u)
+    gs = [f"g{i}" for i in range(n_gs)]
+    for n in gs:
+        net.add_ground_station(n)
+    net.add_switch("sw")
+    for i in range(n_sats):
+        s = f"s{i}"
+        net.add_satellite(s)
+        seen = draw(st.lists(st.sampled_from(gs), min_size=1, max_size=n_gs, unique=True))
+        for n in seen:
+            net.add_downlink(s, n, elevation_deg=draw(st.floats(15.0, 90.0)))
+    pairs = [(u, n) for u in ("u0", "u1", "sw") for n in gs]
+    for a, b in draw(st.lists(st.sampled_from(pairs), min_size=2, max_size=len(pairs), unique=True)):
+        net.add_fiber(a, b, length_km=draw(st.floats(0.5, 80.0)))
+    for u in draw(st.lists(st.sampled_from(["u0", "u1"]), max_size=2, unique=True)):
+        net.add_fiber(u, "sw", length_km=draw(st.floats(0.5, 20.0)))
+    return net
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(satellite_networks())
+def test_satellite_routing_matches_brute_force(net):
+    """The best dual downlink by pair rate: route and routing_table find the brute-force maximum."""
+    a, b = "u0", "u1"
+    evals = [evaluate_path(net, p, "entanglement", target_fidelity=0.0, model=SAT_MODEL)
+             for p in nx.all_simple_paths(net.graph, a, b)]
+    best = max((e.rate for e in evals if e.feasible), default=0.0)
+    r = route(net, a, b, "entanglement", target_fidelity=0.0, model=SAT_MODEL)
+    assert r.best_rate == best
+    assert routing_table(net, "entanglement", target_fidelity=0.0, model=SAT_MODEL).route(a, b).best_rate == best
+    sats = [e for e in evals if e.feasible and e.mode == "satellite"]
+    best_sat = max((e.rate for e in sats), default=None)
+    assert (r.options["satellite"] is None) == (best_sat is None)
+    if best_sat is not None:
+        assert r.options["satellite"].rate == best_sat
+        assert sum(net.graph.nodes[n]["kind"] == "satellite" for n in r.options["satellite"].path) == 1
+    # without a pair source a satellite relays no entanglement and the mode is not offered
+    plain = route(net, a, b, "entanglement", target_fidelity=0.0, model=PathModel(trials=2))
+    assert "satellite" not in plain.options and all(e.mode != "satellite" for e in plain.candidates)
