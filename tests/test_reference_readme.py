@@ -8,6 +8,7 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
     readme = pathlib.Path(__file__).resolve().parents[1] / "README.md"
     blocks = re.findall(r"```python\n(.*?)```", readme.read_text(), flags=re.S)
     assert blocks, "README has no python example"
+    (tmp_path / "examples").symlink_to(readme.parent / "examples")  # paths as from the repository root
     monkeypatch.chdir(tmp_path)
     namespace = {"__name__": "readme_example"}
     for code in blocks:
