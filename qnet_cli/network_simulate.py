@@ -2,12 +2,14 @@
 
 ``qnet network simulate TOPOLOGY --requests A:B,C:D [--policy fcfs|round-robin|proportional]
 [--weights 2,1] [--time S] [--mode continuous|reset] [--memories N] [--replicas N] [--seed N]
-[--json] [--out FILE.csv|.json] [--plot FILE.png]`` runs
+[--json] [--out FILE.csv|.json] [--plot FILE.png] [--rate-plot FILE.png]`` runs
 :func:`protocols.network.concurrent.simulate_network` (requests routed with
 :func:`protocols.network.route`, entanglement service) and prints one row per request: path,
 deliveries, rate, mean fidelity and secret-key rate with standard errors, then the node
 occupancies. ``--out`` writes the request rows (.csv) or everything (.json); ``--plot`` draws
-the memory occupancy over time. Bad values raise :class:`~qnet_core.errors.ScenarioError` or
+the memory occupancy over time; ``--rate-plot`` also runs the first 1, 2, ..., N-1 requests on
+their own (same seed and options) and draws the total and per-request delivery rate against the
+number of concurrent requests (:func:`protocols.network.concurrent.plot_rate_vs_users`). Bad values raise :class:`~qnet_core.errors.ScenarioError` or
 :class:`~qnet_core.errors.ParameterError` (``qnet: error: ...``, exit status 2).
 """
 
@@ -62,6 +64,9 @@ def add_simulate_parser(network_subparsers) -> argparse.ArgumentParser:
     sp.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
     sp.add_argument("--out", metavar="FILE", help="write the request rows (.csv) or the whole result (.json)")
     sp.add_argument("--plot", metavar="FILE", help="draw the memory occupancy over time (.png, .svg or .pdf)")
+    sp.add_argument("--rate-plot", metavar="FILE", dest="rate_plot",
+                    help="also simulate the first 1, 2, ... of the requests alone and draw the delivery rate "
+                         "against the number of concurrent requests (.png, .svg or .pdf)")
     return sp
 
 
@@ -89,7 +94,7 @@ def run_simulate(args) -> int:
         Exit status 0 (errors raise :class:`~qnet_core.errors.QnetError`).
     """
     from protocols.network import Network
-    from protocols.network.concurrent import plot_occupancy, simulate_network
+    from protocols.network.concurrent import parse_requests, plot_occupancy, plot_rate_vs_users, simulate_network
 
     from . import output
     from .network_cmd import network_parameters
@@ -114,19 +119,29 @@ def run_simulate(args) -> int:
     if args.out is not None:
         output.output_format(args.out)
         output.check_writable(args.out)
-    if args.plot is not None:
-        ext = os.path.splitext(args.plot)[1].lower()
-        if ext not in (".png", ".svg", ".pdf"):
-            raise ScenarioError(f"--plot={args.plot!r} has extension {ext or '(none)'!r}; allowed: .png, .svg, .pdf")
-        output.check_writable(args.plot, "--plot")
+    rate_plot = getattr(args, "rate_plot", None)
+    for option, path in (("--plot", args.plot), ("--rate-plot", rate_plot)):
+        if path is not None:
+            ext = os.path.splitext(path)[1].lower()
+            if ext not in (".png", ".svg", ".pdf"):
+                raise ScenarioError(f"{option}={path!r} has extension {ext or '(none)'!r}; allowed: .png, .svg, .pdf")
+            output.check_writable(path, option)
     net = Network.from_toml(args.topology)
-    with Progress(1000, "simulate", enabled=None if not args.json else False) as bar:
-        def progress(frac):
-            bar.update(int(frac * 1000))
+    requests = parse_requests(args.requests) if rate_plot is not None else args.requests
+    if rate_plot is not None and weights is not None and len(weights) != len(requests):
+        raise ScenarioError(f"network simulate: --weights has {len(weights)} values for {len(requests)} requests")
+    counts = range(1, len(requests) + 1) if rate_plot is not None else (None,)
+    runs = []
+    with Progress(1000 * len(counts), "simulate", enabled=None if not args.json else False) as bar:
+        for i, k in enumerate(counts):  # the last run (every request) is the result
+            def progress(frac, i=i):
+                bar.update(int((i + frac) * 1000))
 
-        res = simulate_network(net, args.requests, t, policy=args.policy, weights=weights, memories=memories,
-                               mode=args.mode, replicas=replicas, seed=seed, progress=progress,
-                               max_wall_s=max_wall)
+            runs.append(simulate_network(
+                net, args.requests if k is None else requests[:k], t, policy=args.policy,
+                weights=None if weights is None or k is None else weights[:k], memories=memories, mode=args.mode,
+                replicas=replicas, seed=seed, progress=progress, max_wall_s=max_wall))
+    res = runs[-1]
     reached = float(min(res.simulated_time_s))
     if max_wall is not None and reached < t:
         print(f"qnet: note: --max-time {max_wall:g} s reached; simulated {reached:.4g} "
@@ -147,6 +162,16 @@ def run_simulate(args) -> int:
             _save(fig, args.plot)
         finally:
             plt.close(fig)
+    if rate_plot is not None:
+        from .plotting import _pyplot, _save
+
+        plt = _pyplot()
+        fig, ax = plt.subplots(figsize=(8, 5))
+        try:
+            plot_rate_vs_users(runs, ax=ax)
+            _save(fig, rate_plot)
+        finally:
+            plt.close(fig)
     if args.json:
         print(output.dumps({**res.to_dict(), "parameters": network_parameters(args)}))
         return 0
@@ -161,4 +186,8 @@ def run_simulate(args) -> int:
     print("node  capacity  mean_occupancy")
     for r in res.node_rows():
         print(f"{r['node']}  {r['capacity']}  {r['mean_occupancy']:.4g}")
+    if rate_plot is not None:
+        print("\nrequests  total_rate_hz  per_request_rate_hz")
+        for r in runs:
+            print(f"{r.num_requests}  {r.total_rate_hz:.6g}  {r.total_rate_hz / r.num_requests:.6g}")
     return 0

@@ -87,6 +87,9 @@ _NCNT = 10
 _NOW = 0
 _NCF = 1
 
+# at most this many times a grant passes to the channel the other end of the previous one prefers
+_MAX_HANDOFFS = 8
+
 # policies
 _FCFS = 0
 _ROUND_ROBIN = 1
@@ -326,45 +329,78 @@ def _policy_key(policy, r, c, g, R, rr_last, passv, vtime, wait_since):
 
 
 @_private
+def _best_waiting(g, tq, R, policy, h, m, cbase, pbase, pnode, inc_ptr, inc_pos, pos_req, nfree, used, reserve,
+                  wait_since, paused, rr_last, passv, vtime):
+    """The waiting channel touching node g that g's policy serves first among those admissible at both ends (-1: none)."""
+    best = -1
+    bk0 = _INF
+    bk1 = _INF
+    for i in range(inc_ptr[g], inc_ptr[g + 1]):
+        p = inc_pos[i]
+        r = pos_req[p]
+        if paused[r]:
+            continue
+        k = p - pbase[r]
+        for side in range(2):
+            if (side == _LEFT and k == 0) or (side == _RIGHT and k == h[r]):
+                continue
+            s = k if side == _RIGHT else k - 1
+            for j in range(m[r]):
+                c = cbase[r] + s * m[r] + j
+                if wait_since[c] == _INF:
+                    continue
+                k0 = _policy_key(policy, r, c, g, R, rr_last, passv, vtime, wait_since)
+                k1 = wait_since[c]
+                if best >= 0 and (k0 > bk0 or (k0 == bk0 and (k1 > bk1 or (k1 == bk1 and c > best)))):
+                    continue
+                if not (_admissible(r, s, _RIGHT, tq, h, pbase, pnode, used, reserve, nfree)
+                        and _admissible(r, s + 1, _LEFT, tq, h, pbase, pnode, used, reserve, nfree)):
+                    continue
+                best = c
+                bk0 = k0
+                bk1 = k1
+    return best
+
+
+@_private
+def _channel_request(c, R, cbase):
+    r = 0
+    while r + 1 < R and cbase[r + 1] <= c:
+        r += 1
+    return r
+
+
+@_private
 def _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos, pos_req,
               hop_p, hop_log1m, hop_t, hbase, lmem, owner, phys, nfree, used, reserve, occ_int, occ_t, wait_since,
               paused, rr_last, passv, vtime, st, tm, heap, pos, cnt):
-    """Give free slots of node g to waiting channels that touch g, best policy key first, while any fits."""
+    """Give free slots of node g to waiting channels, by the policies of both ends of each grant, while any fits.
+
+    A grant takes a slot at both ends of a channel, so the channel g's policy picks first must
+    also be the one its other end serves first; if the other end prefers another channel that
+    fits now, that one is granted instead (and its own other end asked in turn, at most
+    ``_MAX_HANDOFFS`` times). Without this a node that frees a slot could hand its neighbour's
+    contended slot to its own request, past the neighbour's policy, every time.
+    """
     while nfree[g] > 0:
-        best = -1
-        bk0 = _INF
-        bk1 = _INF
-        for i in range(inc_ptr[g], inc_ptr[g + 1]):
-            p = inc_pos[i]
-            r = pos_req[p]
-            if paused[r]:
-                continue
-            k = p - pbase[r]
-            for side in range(2):
-                if (side == _LEFT and k == 0) or (side == _RIGHT and k == h[r]):
-                    continue
-                s = k if side == _RIGHT else k - 1
-                for j in range(m[r]):
-                    c = cbase[r] + s * m[r] + j
-                    if wait_since[c] == _INF:
-                        continue
-                    k0 = _policy_key(policy, r, c, g, R, rr_last, passv, vtime, wait_since)
-                    k1 = wait_since[c]
-                    if best >= 0 and (k0 > bk0 or (k0 == bk0 and (k1 > bk1 or (k1 == bk1 and c > best)))):
-                        continue
-                    if not (_admissible(r, s, _RIGHT, tq, h, pbase, pnode, used, reserve, nfree)
-                            and _admissible(r, s + 1, _LEFT, tq, h, pbase, pnode, used, reserve, nfree)):
-                        continue
-                    best = c
-                    bk0 = k0
-                    bk1 = k1
-        if best < 0:
+        c = _best_waiting(g, tq, R, policy, h, m, cbase, pbase, pnode, inc_ptr, inc_pos, pos_req, nfree, used,
+                          reserve, wait_since, paused, rr_last, passv, vtime)
+        if c < 0:
             return
+        at = g
+        for _ in range(_MAX_HANDOFFS):
+            r = _channel_request(c, R, cbase)
+            s = (c - cbase[r]) // m[r]
+            ga = pnode[pbase[r] + s]
+            other = pnode[pbase[r] + s + 1] if ga == at else ga
+            c2 = _best_waiting(other, tq, R, policy, h, m, cbase, pbase, pnode, inc_ptr, inc_pos, pos_req, nfree,
+                               used, reserve, wait_since, paused, rr_last, passv, vtime)
+            if c2 < 0 or c2 == c:
+                break
+            c = c2
+            at = other
         # grant: one slot at each end of the channel, attempts drawn now
-        c = best
-        r = 0
-        while r + 1 < R and cbase[r + 1] <= c:
-            r += 1
+        r = _channel_request(c, R, cbase)
         s = (c - cbase[r]) // m[r]
         j = c - cbase[r] - s * m[r]
         for e in range(2):
@@ -375,14 +411,14 @@ def _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, 
             _take_slot(mem, gg, now, sbase, cap, owner, phys, nfree, occ_int, occ_t)
             _use_side(r, k, side, 1, tq, h, pbase, pnode, used, reserve)
             lmem[mem] = _SLOT_RESERVED
+            rr_last[gg] = r  # served last at both ends
+            if policy == _PROPORTIONAL:
+                v = max(passv[gg * R + r], vtime[gg])
+                vtime[gg] = v
+                passv[gg * R + r] = v + 1.0 / weights[r]
         wait_since[c] = _INF
         hop = hbase[r] + s
         _heap_set(tm, heap, pos, cnt, c, now + geometric(st, hop_p[hop], hop_log1m[hop]) * hop_t[hop])
-        rr_last[g] = r
-        if policy == _PROPORTIONAL:
-            v = max(passv[g * R + r], vtime[g])
-            vtime[g] = v
-            passv[g * R + r] = v + 1.0 / weights[r]
 
 
 @_private

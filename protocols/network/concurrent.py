@@ -43,6 +43,10 @@ Model (every assumption is listed here):
   over the requests with weights ``w_r``: each grant at a node advances the request's pass by
   ``1 / w_r`` and the lowest pass goes first (a request that comes back from idling starts
   at the node's current pass), so contended slots are shared in proportion to the weights.
+  A grant takes a slot at both ends of a channel, so both ends' policies decide: the channel
+  the node with a free slot serves first is granted only if its other end, among the channels
+  that fit now, would serve it first too; otherwise the other end's choice is granted (and its
+  other end asked in turn, a few times at most). A grant counts as service at both ends.
 * **Purification** (template ``purification="dejmps"`` or ``"bbpssw"``; swap-ASAP allows
   ``purification_levels`` of level 0 only, ``n`` = its length, ``(0,)`` by default): every
   elementary link gets ``n`` symmetric recurrence rounds on its hop before it may be swapped
@@ -885,6 +889,7 @@ def plot_rate_vs_users(results: Sequence[NetworkSimResult], ax: Any | None = Non
     ax.errorbar(n, total, yerr=total_se, fmt="o-", label="all requests")
     ax.errorbar(n, total / n, yerr=total_se / n, fmt="s--", label="per request (mean)")
     ax.set_xlabel("concurrent requests")
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("delivered pairs per second")
     ax.set_yscale("log")
     ax.legend()

@@ -150,3 +150,41 @@ def test_json_carries_resolved_parameters(capsys):
     rc, out = _run(["simulate", BACKBONE, "--requests", "alice:bob", "--time", "0.2", "--json"], capsys)
     p = json.loads(out)["parameters"]
     assert rc == 0 and p["time"] == 0.2 and p["replicas"] == 1 and p["policy"] == "fcfs" and p["max_time"] is None
+
+
+def test_simulate_rate_plot_runs_the_first_k_requests(tmp_path, capsys):
+    """--rate-plot: the first 1..N requests on their own, the same seed; the last run is the result."""
+    pytest.importorskip("matplotlib")
+    from protocols.network.concurrent import simulate_network
+
+    reqs = "ua1:ua2,ua3:ua4,ua1:ua5"
+    png = tmp_path / "rate.png"
+    rc, out = _run(["simulate", METRO, "--requests", reqs, "--time", "0.1", "--seed", "3", "--policy",
+                    "round-robin", "--rate-plot", str(png)], capsys)
+    assert rc == 0 and png.read_bytes()[:4] == b"\x89PNG"
+    table = out.split("requests  total_rate_hz  per_request_rate_hz\n")[1].splitlines()
+    net = Network.from_toml(METRO)
+    for k, line in enumerate(table, 1):
+        ref = simulate_network(net, reqs.split(",")[:k], 0.1, policy="round-robin", seed=3)
+        n, total, per = line.split()
+        assert int(n) == k and float(total) == pytest.approx(ref.total_rate_hz, rel=1e-5)
+        assert float(per) == pytest.approx(ref.total_rate_hz / k, rel=1e-5)
+    assert len(table) == 3
+    rc, out = _run(["simulate", METRO, "--requests", reqs, "--time", "0.1", "--seed", "3", "--policy",
+                    "round-robin", "--json"], capsys)
+    ref = simulate_network(net, reqs, 0.1, policy="round-robin", seed=3).to_dict()["requests"]
+    got = json.loads(out)["requests"]
+    assert [(r["deliveries"], r["rate_hz"]) for r in got] == [(r["deliveries"], r["rate_hz"]) for r in ref]
+
+
+@pytest.mark.parametrize("argv,match", [
+    (["simulate", METRO, "--requests", "ua1:ua2", "--rate-plot", "r.gif"], "--rate-plot='r.gif' has extension"),
+    (["simulate", METRO, "--requests", "ua1:ua2,ua3:ua4", "--policy", "proportional", "--weights", "1",
+      "--rate-plot", "r.png"], "--weights has 1 values for 2 requests"),
+    (["simulate", METRO, "--requests", "ua1-ua2", "--rate-plot", "r.png"], "must look like 'A:B'"),
+])
+def test_simulate_rate_plot_errors(argv, match, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(QnetError, match=match.replace("(", r"\(").replace("[", r"\[")) as exc:
+        _run(argv, capsys)
+    assert "\n" not in str(exc.value) and not (tmp_path / "r.png").exists()

@@ -160,6 +160,33 @@ def test_fair_policies_give_equal_shares(policy):
                                                                   a.rate_hz_stderr)
 
 
+def _shared_end():
+    """Requests a:b and a:c through a switch; user a has one memory slot, b and c one each."""
+    net = Network()
+    for u in ("a", "b", "c"):
+        net.add_user(u, memories=1)
+    net.add_switch("sw")
+    for u, km in (("a", 3.0), ("b", 5.0), ("c", 8.0)):
+        net.add_fiber(u, "sw", length_km=km)
+    return net, [("a", "b", ("a", "sw", "b")), ("a", "c", ("a", "sw", "c"))]
+
+
+@pytest.mark.parametrize("policy", ["fcfs", "round-robin", "proportional"])
+@pytest.mark.parametrize("order", [0, 1], ids=["ab-first", "ac-first"])
+def test_a_freed_slot_is_not_handed_past_the_other_ends_policy(policy, order):
+    """A grant takes a slot at both ends: the contended end's policy decides, whichever end freed a slot.
+
+    Regression: when request a:c delivered, c's freed slot was allocated first and handed a's
+    only slot straight back to a:c; a:b never delivered under any policy.
+    """
+    net, reqs = _shared_end()
+    reqs = reqs[::-1] if order else reqs
+    res = simulate_network(net, reqs, 1.0, policy=policy, seed=4, debug=True)
+    x, y = res.requests
+    assert res.contention_violations == 0 and min(x.deliveries, y.deliveries) > 100
+    assert abs(x.rate_hz - y.rate_hz) < Z * math.hypot(x.rate_hz_stderr, y.rate_hz_stderr)
+
+
 def test_proportional_weights_shift_the_shares():
     net, reqs = _dumbbell()
     chain = RepeaterChain(1, 0.0, scheme="double-click", memory_t2_s=0.05, cutoff_s=0.005, memories_per_node=2)
@@ -218,3 +245,28 @@ def test_contention_never_shares_a_slot_with_purification():
     assert np.all(trace <= res.capacity[:, None]) and np.all(trace >= 0)
     assert all(q.deliveries > 100 for q in res.requests)
     assert not any(res.stalled)
+
+
+def test_plot_rate_vs_users_draws_the_totals():
+    """The rate-versus-users plot shows each run's total rate and the mean per request."""
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from protocols.network.concurrent import plot_rate_vs_users
+
+    net, reqs = _shared_end()
+    runs = [simulate_network(net, reqs[:k], 0.2, seed=1) for k in (2, 1)]
+    fig, ax = plt.subplots()
+    try:
+        plot_rate_vs_users(runs, ax=ax)
+        total, per = (line.get_ydata() for line in ax.get_lines()[:2])
+        assert list(ax.get_lines()[0].get_xdata()) == [1, 2]
+        assert list(total) == [runs[1].total_rate_hz, runs[0].total_rate_hz]
+        assert list(per) == [runs[1].total_rate_hz, runs[0].total_rate_hz / 2]
+    finally:
+        plt.close(fig)
+    with pytest.raises(ParameterError, match="non-empty sequence of NetworkSimResult"):
+        plot_rate_vs_users([])
