@@ -319,18 +319,18 @@ def _after_purification(l1, l2, kept_state, ps, now, tq, pd, cutoff, C, h, m, mb
 
 
 @_private
-def _policy_key(policy, r, c, g, R, rr_last, passv, vtime, wait_since):
+def _policy_key(policy, r, c, g, R, rr_last, passv, wait_since):
     """Primary key of a waiting channel at node g (smaller first); ties: waiting time, then channel."""
     if policy == _ROUND_ROBIN:
         return float((r - rr_last[g] - 1) % R)
     if policy == _PROPORTIONAL:
-        return max(passv[g * R + r], vtime[g])
+        return passv[g * R + r]
     return wait_since[c]
 
 
 @_private
 def _best_waiting(g, tq, R, policy, h, m, cbase, pbase, pnode, inc_ptr, inc_pos, pos_req, nfree, used, reserve,
-                  wait_since, paused, rr_last, passv, vtime):
+                  wait_since, paused, rr_last, passv):
     """The waiting channel touching node g that g's policy serves first among those admissible at both ends (-1: none)."""
     best = -1
     bk0 = _INF
@@ -349,7 +349,7 @@ def _best_waiting(g, tq, R, policy, h, m, cbase, pbase, pnode, inc_ptr, inc_pos,
                 c = cbase[r] + s * m[r] + j
                 if wait_since[c] == _INF:
                     continue
-                k0 = _policy_key(policy, r, c, g, R, rr_last, passv, vtime, wait_since)
+                k0 = _policy_key(policy, r, c, g, R, rr_last, passv, wait_since)
                 k1 = wait_since[c]
                 if best >= 0 and (k0 > bk0 or (k0 == bk0 and (k1 > bk1 or (k1 == bk1 and c > best)))):
                     continue
@@ -373,7 +373,7 @@ def _channel_request(c, R, cbase):
 @_private
 def _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos, pos_req,
               hop_p, hop_log1m, hop_t, hbase, lmem, owner, phys, nfree, used, reserve, occ_int, occ_t, wait_since,
-              paused, rr_last, passv, vtime, st, tm, heap, pos, cnt):
+              paused, rr_last, passv, st, tm, heap, pos, cnt):
     """Give free slots of node g to waiting channels, by the policies of both ends of each grant, while any fits.
 
     A grant takes a slot at both ends of a channel, so the channel g's policy picks first must
@@ -384,7 +384,7 @@ def _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, 
     """
     while nfree[g] > 0:
         c = _best_waiting(g, tq, R, policy, h, m, cbase, pbase, pnode, inc_ptr, inc_pos, pos_req, nfree, used,
-                          reserve, wait_since, paused, rr_last, passv, vtime)
+                          reserve, wait_since, paused, rr_last, passv)
         if c < 0:
             return
         at = g
@@ -394,7 +394,7 @@ def _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, 
             ga = pnode[pbase[r] + s]
             other = pnode[pbase[r] + s + 1] if ga == at else ga
             c2 = _best_waiting(other, tq, R, policy, h, m, cbase, pbase, pnode, inc_ptr, inc_pos, pos_req, nfree,
-                               used, reserve, wait_since, paused, rr_last, passv, vtime)
+                               used, reserve, wait_since, paused, rr_last, passv)
             if c2 < 0 or c2 == c:
                 break
             c = c2
@@ -413,9 +413,7 @@ def _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, 
             lmem[mem] = _SLOT_RESERVED
             rr_last[gg] = r  # served last at both ends
             if policy == _PROPORTIONAL:
-                v = max(passv[gg * R + r], vtime[gg])
-                vtime[gg] = v
-                passv[gg * R + r] = v + 1.0 / weights[r]
+                passv[gg * R + r] += 1.0 / weights[r]
         wait_since[c] = _INF
         hop = hbase[r] + s
         _heap_set(tm, heap, pos, cnt, c, now + geometric(st, hop_p[hop], hop_log1m[hop]) * hop_t[hop])
@@ -464,7 +462,7 @@ def _sample_trace(now, t_sample, trace, G, cap, nfree, cnt):
 @jit
 def _init_replica(index, key0, key1, R, G, h, m, mbase, cbase, pbase, pnode, cap, li, free_links, pos, cnt, cf,
                   lmem, owner, phys, nfree, used, reserve, occ_int, occ_t, wait_since, paused, inwork, in_alloc,
-                  alloc_list, rr_last, passv, vtime, ndel, st):
+                  alloc_list, rr_last, passv, ndel, st):
     """A fresh replica: its stream seeded from ``(key0, key1, index)``, every channel waiting at time 0."""
     seed_stream(st, key0, key1, index)
     for i in range(cnt.shape[0]):
@@ -489,7 +487,6 @@ def _init_replica(index, key0, key1, R, G, h, m, mbase, cbase, pbase, pnode, cap
         occ_t[g] = 0.0
         in_alloc[g] = False
         rr_last[g] = R - 1
-        vtime[g] = 0.0
     for i in range(passv.shape[0]):
         passv[i] = 0.0
     for i in range(used.shape[0]):
@@ -534,7 +531,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
                mem_model, rate1, rate2, cutoff, p_swap, gate_error, readout_error, pur_method, pur_rounds, reset,
                debug, t_sample,
                li, lf, lstate, tmp, free_links, tm, heap, pos, cnt, cf, lmem, owner, phys, nfree, used, reserve,
-               occ_int, occ_t, wait_since, paused, work, inwork, alloc_list, in_alloc, rr_last, passv, vtime, st,
+               occ_int, occ_t, wait_since, paused, work, inwork, alloc_list, in_alloc, rr_last, passv, st,
                trace, ndel, d_req, d_time, d_state):
     """Advance one replica until ``t_stop``, ``max_events`` more events, a full delivery buffer or its end.
 
@@ -559,7 +556,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
         in_alloc[g] = False
         _allocate(g, cf[_NOW], tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos,
                   pos_req, hop_p, hop_log1m, hop_t, hbase, lmem, owner, phys, nfree, used, reserve, occ_int,
-                  occ_t, wait_since, paused, rr_last, passv, vtime, st, tm, heap, pos, cnt)
+                  occ_t, wait_since, paused, rr_last, passv, st, tm, heap, pos, cnt)
     while cnt[_STATE] == 0 and done < max_events and cnt[_NDEL] < nbuf:
         if cnt[_HEAP] == 0 or tm[heap[0]] > horizon:
             # the horizon, or no pending event at all (stalled: nothing changes any more)
@@ -765,7 +762,7 @@ def _run_chunk(t_stop, max_events, horizon, target, R, G, policy, weights, h, m,
             in_alloc[g] = False
             _allocate(g, now, tq, R, policy, weights, h, m, mbase, cbase, pbase, pnode, sbase, cap, inc_ptr, inc_pos,
                       pos_req, hop_p, hop_log1m, hop_t, hbase, lmem, owner, phys, nfree, used, reserve, occ_int,
-                      occ_t, wait_since, paused, rr_last, passv, vtime, st, tm, heap, pos, cnt)
+                      occ_t, wait_since, paused, rr_last, passv, st, tm, heap, pos, cnt)
         if debug:
             cnt[_CHECKS] += 1
             if _check(R, G, h, m, mbase, pbase, pnode, sbase, cap, lmem, owner, phys, nfree) != 0:

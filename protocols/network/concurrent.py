@@ -41,8 +41,12 @@ Model (every assumption is listed here):
   channel waiting longest first; ``"round-robin"``: the requests in cyclic order after the one
   served last at that node; ``"proportional"``: stride scheduling (Waldspurger & Weihl 1995)
   over the requests with weights ``w_r``: each grant at a node advances the request's pass by
-  ``1 / w_r`` and the lowest pass goes first (a request that comes back from idling starts
-  at the node's current pass), so contended slots are shared in proportion to the weights.
+  ``1 / w_r`` and the lowest pass goes first, so the requests that keep asking for a contended
+  node's slots get them in proportion to their weights, as far as they can use them (a request
+  that must wait for its delivery before it asks again cannot take two grants in a row). A
+  request keeps its pass while it cannot ask (waiting for its delivery, or blocked at another
+  node): it is not moved up to the others' passes, which would cancel its weight whenever it
+  waits between grants, so one blocked for long catches up with a burst of grants.
   A grant takes a slot at both ends of a channel, so both ends' policies decide: the channel
   the node with a free slot serves first is granted only if its other end, among the channels
   that fit now, would serve it first too; otherwise the other end's choice is granted (and its
@@ -683,7 +687,7 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
                   occ_int=np.zeros(G), occ_t=np.zeros(G), wait_since=np.zeros(C), paused=np.zeros(R, dtype=np.bool_),
                   work=np.zeros(P, dtype=np.int64), inwork=np.zeros(P, dtype=np.bool_),
                   alloc_list=np.zeros(G, dtype=np.int64), in_alloc=np.zeros(G, dtype=np.bool_),
-                  rr_last=np.zeros(G, dtype=np.int64), passv=np.zeros(G * R), vtime=np.zeros(G),
+                  rr_last=np.zeros(G, dtype=np.int64), passv=np.zeros(G * R),
                   st=np.zeros(4, dtype=np.uint64), trace=np.full((G, trace_samples), -1, dtype=np.int64),
                   ndel=np.zeros(R, dtype=np.int64), d_req=np.zeros(_BUFFER, dtype=np.int64),
                   d_time=np.zeros(_BUFFER), d_state=np.zeros((_BUFFER, 4, 4), dtype=np.complex128))
@@ -691,10 +695,10 @@ def simulate_network(network: Network, requests: str | Sequence, time_s: float, 
                         cbase, pbase, pnode, cap, ws["li"], ws["free_links"], ws["pos"], ws["cnt"], ws["cf"],
                         ws["lmem"], ws["owner"], ws["phys"], ws["nfree"], ws["used"], ws["reserve"], ws["occ_int"],
                         ws["occ_t"], ws["wait_since"], ws["paused"], ws["inwork"], ws["in_alloc"], ws["alloc_list"],
-                        ws["rr_last"], ws["passv"], ws["vtime"], ws["ndel"], ws["st"])
+                        ws["rr_last"], ws["passv"], ws["ndel"], ws["st"])
         order = ("li", "lf", "lstate", "tmp", "free_links", "tm", "heap", "pos", "cnt", "cf", "lmem", "owner",
                  "phys", "nfree", "used", "reserve", "occ_int", "occ_t", "wait_since", "paused", "work", "inwork",
-                 "alloc_list", "in_alloc", "rr_last", "passv", "vtime", "st", "trace", "ndel", "d_req", "d_time",
+                 "alloc_list", "in_alloc", "rr_last", "passv", "st", "trace", "ndel", "d_req", "d_time",
                  "d_state")
         args = tuple(ws[k] for k in order)
         cnt = ws["cnt"]

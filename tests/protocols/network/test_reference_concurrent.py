@@ -187,6 +187,33 @@ def test_a_freed_slot_is_not_handed_past_the_other_ends_policy(policy, order):
     assert abs(x.rate_hz - y.rate_hz) < Z * math.hypot(x.rate_hz_stderr, y.rate_hz_stderr)
 
 
+@pytest.mark.parametrize("heavy", [0, 2])
+def test_weights_count_when_requests_wait_between_grants(heavy):
+    """Three requests through one repeater of two slots: each must wait for its delivery before it
+    asks again, so it is never waiting at the grant after its own. Its weight must still count
+    (regression: moving a returning request up to the node's current pass made every weight
+    irrelevant, 1:1:1 for any weights). The heavy request can take at most every second grant."""
+    net = Network()
+    for u in ("a", "b", "c", "d"):
+        net.add_user(u, memories=2)
+    net.add_repeater("r")
+    for u in ("a", "b", "c", "d"):
+        net.add_fiber(u, "r", length_km=10.0)
+    reqs = [("a", "b", ("a", "r", "b")), ("c", "d", ("c", "r", "d")), ("a", "c", ("a", "r", "c"))]
+    chain = RepeaterChain(1, 0.0, scheme="double-click", memory_t2_s=0.05, cutoff_s=0.005, memories_per_node=1)
+    weights = [1.0, 1.0, 1.0]
+    weights[heavy] = 3.0
+    res = simulate_network(net, reqs, 0.5, chain=chain, policy="proportional", weights=weights,
+                           memories={"r": 2}, seed=2, debug=True)
+    rates = [q.rate_hz for q in res.requests]
+    se = [q.rate_hz_stderr for q in res.requests]
+    assert res.contention_violations == 0
+    for i in range(3):
+        if i != heavy:
+            assert rates[heavy] - rates[i] > Z * math.hypot(se[heavy], se[i])
+    assert res.requests[heavy].deliveries <= sum(q.deliveries for q in res.requests) / 2 + 1
+
+
 def test_proportional_weights_shift_the_shares():
     net, reqs = _dumbbell()
     chain = RepeaterChain(1, 0.0, scheme="double-click", memory_t2_s=0.05, cutoff_s=0.005, memories_per_node=2)
