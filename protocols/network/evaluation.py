@@ -30,7 +30,10 @@ Services (:data:`SERVICES`):
   nodes must be repeaters or switches (a trusted node cannot relay entanglement). One exception:
   with ``model.satellite_pair_rate_hz`` set, a satellite carries an entangled-photon pair source
   and a path ``end ... ground station - satellite - ground station ... end`` (the arms between a
-  ground station and its end made of fibres and switches only) is a dual downlink: the pairs are
+  ground station and its end made of fibres and switches only) is a dual downlink, provided both
+  downlinks hold at the same moment: the satellite and both stations have ``latlon_deg`` and
+  each downlink's elevation is the one of the satellite's position (a downlink given its own
+  ``elevation_deg`` may describe another pass, as in a trusted-satellite key relay): the pairs are
   counted as BBM92 coincidences (:func:`protocols.qkd.bbm92.bbm92_gain_error`) with the arm
   transmittances ``eta_A``, ``eta_B`` (downlink, fibres and switches, times
   ``model.pair_system.detector_efficiency``) and ``mu = satellite_pair_rate_hz /
@@ -641,6 +644,30 @@ class _Evaluator:
         t = math.prod(g.edges[a, b]["transmissivity"] for a, b in zip(arm[:-1], arm[1:]))
         return t * 10.0 ** (-switch_db / 10.0) * self.model.pair_system.detector_efficiency
 
+    def _simultaneous(self, sat: str, stations: tuple) -> str:
+        """Why the two downlinks of a pair source are not known to be up at the same time ('' if they are).
+
+        Both must come from the satellite's one position: its ``latlon_deg`` and the stations'
+        give each downlink's elevation, which must be the downlink's own (a downlink given its
+        own ``elevation_deg`` describes some pass, not necessarily this moment).
+        """
+        from channels.free_space import elevation_and_range
+
+        from .topology import great_circle_km
+
+        g = self.g
+        s = g.nodes[sat]
+        for gs in stations:
+            if s["latlon_deg"] is None or g.nodes[gs]["latlon_deg"] is None:
+                return (f"satellite {sat!r} and ground station {gs!r} need latlon_deg: a pair source feeds both "
+                        "downlinks at once, which the model checks from their positions")
+            e, _ = elevation_and_range(s["altitude_km"], great_circle_km(s["latlon_deg"], g.nodes[gs]["latlon_deg"]))
+            given = g.edges[sat, gs]["elevation_deg"]
+            if not abs(e - given) <= 1e-6 * max(1.0, abs(e)):
+                return (f"downlink {sat!r}-{gs!r} is at {given:.4g} degrees elevation, not the {e:.4g} degrees of the "
+                        "satellite's position: a pair source needs both downlinks at the same time")
+        return ""
+
     def _satellite_pairs(self, path: tuple, target, length: float) -> PathEvaluation:
         from qnet_core import werner
 
@@ -661,6 +688,9 @@ class _Evaluator:
                 return infeasible(f"end node {end!r} is a {g.nodes[end]['kind']}; satellite pairs are delivered "
                                   "to users, repeaters or ground stations")
         i = sats[0]
+        why = self._simultaneous(path[i], (path[i - 1], path[i + 1]))
+        if why:
+            return infeasible(why)
         etas = [self._arm_transmittance(arm) for arm in (path[i::-1], path[i:])]
         bad = [e for e in etas if isinstance(e, str)]
         if bad:

@@ -106,15 +106,18 @@ def satellite_networks(draw):
     for u in ("u0", "u1"):
         net.add_user(u)
     gs = [f"g{i}" for i in range(n_gs)]
+    offsets = st.tuples(st.floats(-6.0, 6.0), st.floats(-6.0, 6.0))  # degrees: every station sees every satellite
     for n in gs:
-        net.add_ground_station(n)
+        dlat, dlon = draw(offsets)
+        net.add_ground_station(n, latlon_deg=(30.0 + dlat, 100.0 + dlon))
     net.add_switch("sw")
     for i in range(n_sats):
         s = f"s{i}"
-        net.add_satellite(s)
+        dlat, dlon = draw(offsets)
+        net.add_satellite(s, latlon_deg=(30.0 + dlat, 100.0 + dlon))
         seen = draw(st.lists(st.sampled_from(gs), min_size=1, max_size=n_gs, unique=True))
         for n in seen:
-            net.add_downlink(s, n, elevation_deg=draw(st.floats(15.0, 90.0)))
+            net.add_downlink(s, n)  # elevation from the two positions: both downlinks at one moment
     pairs = [(u, n) for u in ("u0", "u1", "sw") for n in gs]
     for a, b in draw(st.lists(st.sampled_from(pairs), min_size=2, max_size=len(pairs), unique=True)):
         net.add_fiber(a, b, length_km=draw(st.floats(0.5, 80.0)))

@@ -173,6 +173,21 @@ def test_satellite_pairs_errors():
     for bad in (0.0, -1.0, math.inf, True, "5.9e6"):
         with pytest.raises(ParameterError, match="satellite_pair_rate_hz"):
             PathModel(satellite_pair_rate_hz=bad)
+    # both downlinks must hold at one moment: Xinglong-Graz (7600 km) is two passes, not one
+    xg = _load("micius_xinglong_graz")
+    ev = evaluate_path(xg, ["xinglong", "micius", "graz"], "entanglement", model=model)
+    assert not ev.feasible and ev.mode == "satellite" and "need latlon_deg" in ev.reason
+    r = route(xg, "user_xinglong", "user_graz", "entanglement", model=model)
+    assert r.best is None and r.options["satellite"] is None
+    assert service_stages(xg, model=PathModel(satellite_pair_rate_hz=5.9e6, trials=20)).pair(
+        "user_xinglong", "user_graz").stage == "trusted-repeater"
+    # a downlink given its own elevation describes some pass, not the satellite's position now
+    text = (EXAMPLES / "micius_entanglement_1200km.toml").read_text()
+    text = text.replace('preset = "micius-entanglement-2017-lijiang"',
+                        'preset = "micius-entanglement-2017-lijiang"\nelevation_deg = 60.0')
+    other_pass = Network.from_toml(text.encode())
+    ev = evaluate_path(other_pass, ["delingha", "micius", "lijiang"], "entanglement", model=model)
+    assert not ev.feasible and "at the same time" in ev.reason
     with pytest.raises(ParameterError, match="pair_system"):
         PathModel(pair_system=1.0)
 
