@@ -118,16 +118,26 @@ def _int(raw, option: str, default: int, lo: int) -> int:
     return v
 
 
-def _fidelity(raw):
+def _float(raw, option: str, ok, allowed: str):
+    """``raw`` as a float passing ``ok`` (None stays None), else a one-line error naming ``option``."""
     if raw is None:
         return None
     try:
         v = float(str(raw).strip())
     except ValueError:
         v = math.nan
-    if not 0.0 <= v <= 1.0:
-        raise ScenarioError(f"network: --target-fidelity={raw!r} must be a number in [0, 1]")
+    if not ok(v):
+        raise ScenarioError(f"network: {option}={raw!r} must be {allowed}")
     return v
+
+
+def _fidelity(raw):
+    return _float(raw, "--target-fidelity", lambda v: 0.0 <= v <= 1.0, "a number in [0, 1]")
+
+
+def _rate(raw):
+    return _float(raw, "--satellite-pair-rate", lambda v: 0.0 < v < math.inf,
+                  "a finite number of pairs per second > 0")
 
 
 def _model(args):
@@ -137,17 +147,6 @@ def _model(args):
                      seed=_int(getattr(args, "seed", None), "--seed", 0, 0),
                      satellite_pair_rate_hz=_rate(getattr(args, "satellite_pair_rate", None)))
 
-
-def _rate(raw):
-    if raw is None:
-        return None
-    try:
-        v = float(str(raw).strip())
-    except ValueError:
-        v = math.nan
-    if not 0.0 < v < math.inf:
-        raise ScenarioError(f"network: --satellite-pair-rate={raw!r} must be a finite number of pairs per second > 0")
-    return v
 
 
 def _topology(path: str):

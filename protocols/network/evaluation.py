@@ -389,6 +389,19 @@ class SatellitePairs(Result):
 
 
 # ============================================================================ the evaluator
+def _pair_index(users: tuple, a, b, owner: str) -> int:
+    """Index of the unordered user pair ``(a, b)`` in a table of pairs ``(users[i], users[j])``, ``i < j``."""
+    idx = {u: i for i, u in enumerate(users)}
+    for n in (a, b):
+        if n not in idx:
+            raise ParameterError(f"{owner}: {n!r} is not a user of the table; users: {users}")
+    i, j = sorted((idx[a], idx[b]))
+    if i == j:
+        raise ParameterError(f"{owner}: a and b are both {a!r}; give two different users")
+    n = len(users)
+    return i * n - i * (i + 1) // 2 + (j - i - 1)
+
+
 def _check_network(network, owner: str) -> Network:
     if not isinstance(network, Network):
         raise ParameterError(f"{owner}: network must be a Network, got {type(network).__name__}")

@@ -53,7 +53,7 @@ from qnet_core.errors import ParameterError
 
 from .._common import Result
 from .evaluation import (PathEvaluation, PathModel, _check_model, _check_network, _check_service, _check_target,
-                         _Evaluator)
+                         _Evaluator, _pair_index)
 from .topology import TRUSTED_KINDS, Network
 
 __all__ = ["RouteResult", "RoutingTable", "route", "routing_table", "candidate_paths", "widest_path",
@@ -156,15 +156,7 @@ class RoutingTable(Result):
         RouteResult
             Oriented from the first of the pair in :attr:`users` order.
         """
-        idx = {u: i for i, u in enumerate(self.users)}
-        for n in (a, b):
-            if n not in idx:
-                raise ParameterError(f"RoutingTable.route(): {n!r} is not a user of the table; users: {self.users}")
-        i, j = sorted((idx[a], idx[b]))
-        if i == j:
-            raise ParameterError(f"RoutingTable.route(): a and b are both {a!r}; give two different users")
-        n = len(self.users)
-        return self.routes[i * n - i * (i + 1) // 2 + (j - i - 1)]
+        return self.routes[_pair_index(self.users, a, b, "RoutingTable.route()")]
 
     def matrix(self, figure: Literal["rate", "fidelity", "meets_target"] = "rate") -> np.ndarray:
         """A symmetric user-by-user matrix of the best route's figure.
@@ -311,14 +303,14 @@ def _modes(ev: _Evaluator, service: str) -> dict:
 
 
 def _satellite_trees(g: nx.Graph) -> dict:
-    """Satellite -> [(ground station, downlink loss, shortest-loss tree from the station through switches)]."""
+    """Satellite -> [(ground station, shortest-loss tree from the station through switches)]."""
     weight = _loss_weight(g)
     through_switches = _passable(g, ("switch",))
     out = {}
     for s, d in g.nodes(data=True):
         if d["kind"] != "satellite":
             continue
-        out[s] = [(gs, weight(s, gs, g.edges[s, gs]), _single_source(g, gs, through_switches, weight=weight))
+        out[s] = [(gs, _single_source(g, gs, through_switches, weight=weight))
                   for gs in g.adj[s] if g.nodes[gs]["kind"] == "ground_station"]
     return out
 
@@ -336,8 +328,8 @@ def _satellite_joins(trees: dict, g: nx.Graph, a: str, b: str) -> list:
     through = _passable(g, ("switch",))
     out = []
     for s, stations in trees.items():
-        arms_a = {gs: p for gs, _, pred in stations if (p := _path_to(pred, a)) is not None}
-        arms_b = {gs: p for gs, _, pred in stations if (p := _path_to(pred, b)) is not None}
+        arms_a = {gs: p for gs, pred in stations if (p := _path_to(pred, a)) is not None}
+        arms_b = {gs: p for gs, pred in stations if (p := _path_to(pred, b)) is not None}
         for (ga, pa), (gb, pb) in itertools.product(arms_a.items(), arms_b.items()):
             if ga == gb:
                 continue

@@ -73,7 +73,7 @@ import numpy as np
 from qnet_core.errors import ParameterError
 
 from .._common import Result
-from .evaluation import PathModel, _check_model, _check_network
+from .evaluation import PathModel, _check_model, _check_network, _pair_index
 from .topology import Network
 
 __all__ = ["STAGES", "STAGE_THRESHOLDS", "StagePair", "StageTable", "service_stages", "max_chsh_value"]
@@ -264,15 +264,7 @@ class StageTable(Result):
         -------
         StagePair
         """
-        idx = {u: i for i, u in enumerate(self.users)}
-        for n in (a, b):
-            if n not in idx:
-                raise ParameterError(f"StageTable.pair(): {n!r} is not a user of the table; users: {self.users}")
-        i, j = sorted((idx[a], idx[b]))
-        if i == j:
-            raise ParameterError(f"StageTable.pair(): a and b are both {a!r}; give two different users")
-        n = len(self.users)
-        return self.pairs[i * n - i * (i + 1) // 2 + (j - i - 1)]
+        return self.pairs[_pair_index(self.users, a, b, "StageTable.pair()")]
 
     def matrix(self) -> np.ndarray:
         """A symmetric user-by-user matrix of stage levels (indices into :data:`STAGES`).
