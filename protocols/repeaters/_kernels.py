@@ -52,6 +52,11 @@ from qnet_core._pair import _copy_4x4, _memory_4x4, _purify_4x4, _scale_4x4, _sw
 #: Decorator of the helpers that only other kernels call: no CPython or cfunc wrapper to
 #: build (about a third of a small kernel's compile time).
 _private = jit(internal=True)
+#: Decorator of the event handlers that :func:`_run_range` calls from one place only: numba
+#: inlines them into it (its IR, before typing), which saves each a compile pipeline, a
+#: linked copy and the passing of a dozen arrays; helpers called from several places stay
+#: separate kernels (inlining those, or more code into the main loop, costs more than it saves).
+_inlined = jit(internal=True, inline="always")
 
 # ----------------------------------------------------------------------------- RNG
 
@@ -327,7 +332,7 @@ def _reschedule(l, now, cutoff, C, li, lf, tm, heap, pos, cnt):
         _heap_remove(tm, heap, pos, cnt, C + l)
 
 
-@_private
+@_inlined
 def _start_trial(N, m, p_gen, log1m, t_att, slots, li, free_links, st, tm, heap, pos, cnt, inwork):
     """Every channel attempting from time 0 (its memories reserved), all link records free."""
     for x in range(N + 1):
@@ -349,7 +354,7 @@ def _start_trial(N, m, p_gen, log1m, t_att, slots, li, free_links, st, tm, heap,
             _heap_set(tm, heap, pos, cnt, s * m + j, geometric(st, p_gen, log1m) * t_att)
 
 
-@_private
+@_inlined
 def _on_herald(e, now, m, herald_delay, link_state, cutoff, C, slots, li, lf, lstate, free_links, tm, heap, pos, cnt,
                work, inwork):
     """Channel ``e`` heralds an elementary link; both of its nodes hear at once."""
@@ -377,7 +382,7 @@ def _on_herald(e, now, m, herald_delay, link_state, cutoff, C, slots, li, lf, ls
     _push(s + 1, work, inwork, cnt)
 
 
-@_private
+@_inlined
 def _on_timer(l, now, N, m, cutoff, C, slots, li, lf, free_links, st, p_gen, log1m, t_att, tm, heap, pos, cnt, work,
               inwork):
     """Link ``l``'s timer: its cutoff, an end learning that it is dead, or news reaching an end.
@@ -401,7 +406,7 @@ def _on_timer(l, now, N, m, cutoff, C, slots, li, lf, free_links, st, p_gen, log
     _reschedule(l, now, cutoff, C, li, lf, tm, heap, pos, cnt)
 
 
-@_private
+@_inlined
 def _purification_partner(x, j1, m, slots, li, lf, now):
     """A link to purify x's link in right memory ``j1`` with (same ends and rounds, both known at
     both ends), or -1."""
@@ -417,7 +422,7 @@ def _purification_partner(x, j1, m, slots, li, lf, now):
     return -1
 
 
-@_private
+@_inlined
 def _after_purification(l1, l2, kept_state, ps, now, N, m, seg_delay, cutoff, C, slots, li, lf, lstate, free_links,
                         st, p_gen, log1m, t_att, tm, heap, pos, cnt, work, inwork):
     """Bookkeeping of a purification round of ``l1`` with ``l2`` at ``now`` (``kept_state``:
@@ -448,7 +453,7 @@ def _after_purification(l1, l2, kept_state, ps, now, N, m, seg_delay, cutoff, C,
     _push(b, work, inwork, cnt)
 
 
-@_private
+@_inlined
 def _after_swap(x, lleft, lright, ok, alive, now, N, m, nested, seg_delay, cutoff, C, slots, li, lf, free_links, st,
                 p_gen, log1m, t_att, tm, heap, pos, cnt, work, inwork):
     """Bookkeeping of a swap at ``x`` of ``lleft`` (a..x) with ``lright`` (x..b) at ``now``.
@@ -485,9 +490,35 @@ def _after_swap(x, lleft, lright, ok, alive, now, N, m, nested, seg_delay, cutof
     _push(x, work, inwork, cnt)
 
 
+def _workspace_layout(N: int, m: int) -> tuple:
+    """``(shape, dtype)`` of each workspace array of :func:`_run_range`, in its argument order.
+
+    ``L = 2 N m + 2`` link records (at most one per held memory, plus one during a swap);
+    ``lstate`` has one extra 4x4 state (a swap's or purification's output); the 1-d integer
+    arrays (free list, heap, heap positions, work list, node flags, counters) are slices of
+    ``ib``.
+    """
+    C = N * m
+    L = 2 * N * m + 2
+    return (((N + 1, 2, m), np.int64), ((L, _NI), np.int64), ((L, _NF), np.float64),
+            ((L + 1, 4, 4), np.complex128), ((C + L,), np.float64),
+            ((L + 2 * (C + L) + 2 * (N + 1) + 3,), np.int64), ((4,), np.uint64))
+
+
+def workspace(N: int, m: int) -> tuple:
+    """Fresh (uninitialized) workspace arrays of one :func:`_run_range` call."""
+    return tuple(np.empty(shape, dtype=dtype) for shape, dtype in _workspace_layout(N, m))
+
+
+def workspace_bytes(N: int, m: int) -> int:
+    """Bytes of :func:`workspace` (Python ints, no overflow)."""
+    return sum(math.prod(shape) * np.dtype(dtype).itemsize for shape, dtype in _workspace_layout(N, m))
+
+
 @jit
 def _run_range(lo, hi, key0, key1, N, m, nested, p_gen, t_att, herald_delay, link_state, mem_model, rate1, rate2,
-              cutoff, p_swap, gate_error, readout_error, pur_method, need, seg_delay, max_time, times, states, status):
+              cutoff, p_swap, gate_error, readout_error, pur_method, need, seg_delay, max_time, slots, li, lf, lstate,
+              tm, ib, st, times, states, status):
     """Run trials ``lo..hi-1``, each until its first end-to-end pair (trial ``i`` uses stream ``(key0, key1, i)``).
 
     Writes ``times[i - lo]`` (delivery time, ``inf`` if none), ``states[i - lo]`` (the
@@ -497,30 +528,23 @@ def _run_range(lo, hi, key0, key1, N, m, nested, p_gen, t_att, herald_delay, lin
     Bell measurement and purification round; ``pur_method`` is 0 (DEJMPS), 1 (BBPSSW) or
     ``None`` for no purification, which compiles a variant without it (numba prunes the
     branch on ``None``), so chains that do not purify never compile the purification.
-    Releases the GIL, so threads may run disjoint ranges at once.
+    ``slots, li, lf, lstate, tm, ib, st`` are the workspace of :func:`workspace` (its
+    contents on entry do not matter), allocated by the caller: numba would compile
+    ``np.empty`` once per shape and dtype, at the cost of a small kernel each. Releases the
+    GIL, so threads may run disjoint ranges at once, each with its own workspace.
 
     The physics (memory noise, swap, purification: the pair primitives of
     :mod:`qnet_core._pair`) happens here; the helpers keep the books.
     """
     C = N * m
-    L = 2 * N * m + 2  # link records: at most one per held memory, plus one during a swap
-    # numba compiles np.empty once per (shape, dtype) signature, at a cost comparable to a
-    # small kernel: the 1-d integer arrays are slices of one allocation, ``tmp`` is an extra
-    # link state and the node flags ``inwork`` are integers.
-    slots = np.empty((N + 1, 2, m), dtype=np.int64)
-    li = np.empty((L, _NI), dtype=np.int64)
-    lf = np.empty((L, _NF))
-    lstate = np.empty((L + 1, 4, 4), dtype=np.complex128)
+    L = li.shape[0]
     tmp = lstate[L]
-    tm = np.empty(C + L)
-    ib = np.empty(L + 2 * (C + L) + 2 * (N + 1) + 3, dtype=np.int64)
     free_links = ib[:L]
     heap = ib[L:L + C + L]
     pos = ib[L + C + L:L + 2 * (C + L)]
     work = ib[L + 2 * (C + L):L + 2 * (C + L) + N + 1]
     inwork = ib[L + 2 * (C + L) + N + 1:L + 2 * (C + L) + 2 * (N + 1)]
     cnt = ib[L + 2 * (C + L) + 2 * (N + 1):]
-    st = np.empty(4, dtype=np.uint64)
     log1m = math.log1p(-p_gen) if p_gen < 1.0 else -_INF
     for i in range(lo, hi):
         k = i - lo

@@ -714,7 +714,7 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
         raise ParameterError(
             f"simulate_chain(): the compiled kernel did not finish trial {first_trial + i} (status {int(status[i])}, "
             f"time {float(times[i])!r}) for num_segments={chain.num_segments} and "
-            f"memories_per_node={chain.memories_per_node}; it probably could not allocate its workspace")
+            f"memories_per_node={chain.memories_per_node}; this is a bug in qnetsim, please report it")
     if np.any(status == 2):
         raise ParameterError(
             f"simulate_chain(): the protocol deadlocked (no pending event before delivery) with "
@@ -760,11 +760,8 @@ _SUMMARY_BYTES_PER_TRIAL = 32
 
 
 def _workspace_bytes(N: int, m: int) -> int:
-    """Bytes that one :func:`protocols.repeaters._kernels._run_range` call allocates (Python ints, no overflow)."""
-    C = N * m
-    L = 2 * N * m + 2  # link records, as in the kernel
-    return ((N + 1) * 2 * m * 8 + L * (_k._NI * 8 + _k._NF * 8 + 16 * 16 + 8) + (C + L) * 3 * 8
-            + (N + 1) * 9 + 1024)
+    """Bytes that one :func:`protocols.repeaters._kernels._run_range` call needs (its workspace, plus slack)."""
+    return _k.workspace_bytes(N, m) + 1024
 
 
 def _memory_limit_bytes() -> int:
@@ -799,9 +796,12 @@ def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int |
     status = np.full(trials, -1, dtype=np.int64)
     k0, k1 = np.uint64(key[0]), np.uint64(key[1])
 
-    def run(lo: int, hi: int) -> None:  # global trial indices
+    N, m = int(args[0]), int(args[1])
+
+    def run(lo: int, hi: int) -> None:  # global trial indices; a workspace per call (threads run side by side)
         a, b = lo - first, hi - first
-        _k._run_range(np.int64(lo), np.int64(hi), k0, k1, *args, times[a:b], states[a:b], status[a:b])
+        _k._run_range(np.int64(lo), np.int64(hi), k0, k1, *args, *_k.workspace(N, m), times[a:b], states[a:b],
+                      status[a:b])
 
     def report(done: int) -> None:
         if progress is not None:

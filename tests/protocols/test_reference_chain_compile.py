@@ -24,7 +24,8 @@ from qnet_core._jit import INTERNAL_SUFFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULES = {"_kernels": K, "_pair": P}
-PURIFICATION = {"_purify_4x4", "_after_purification", "_purification_partner"}
+# the purification kernels compiled on their own (its bookkeeping helpers are inlined into ``_run_range``)
+PURIFICATION = {"_purify_4x4", "_add_purify_product"}
 
 
 def _listing(cache: Path) -> dict:
