@@ -81,7 +81,7 @@ def main() -> None:
     for a, b, p in reqs:
         c = RepeaterChain(len(p) - 1, (len(p) - 3) * SPACING_KM + 20.0, scheme="double-click", memory_t2_s=1.0,
                           cutoff_s=0.02, gate_error=0.01, memories_per_node=2)
-        simulate_chain(c, 2, seed=0)
+        simulate_chain(c, 2, seed=0, jit=True)  # compile (or load) the kernel
         trials = 200 if args.quick else 2000
         t0 = time.perf_counter()
         simulate_chain(c, trials, seed=1, threads=1)

@@ -9,9 +9,11 @@ Run: ``python benchmarks/bench_repeater.py [--quick] [--sequence-python PATH]``.
 2. The two scale targets of issue 6: a 1000-node swap-ASAP chain and 1e5 trials of a
    32-segment chain (wall time, including nothing but the simulation), and the thread
    scaling of the chunked driver (``threads=1`` against the default).
-0. First run after install (issue 11): a fresh interpreter with an empty numba cache
-   (``NUMBA_CACHE_DIR``) imports :mod:`protocols` and runs ``simulate_chain`` once, which
-   compiles the kernels it uses; then the same with the cache filled (a later run).
+0. First run after install (issue 11): ``qnet chain`` with its defaults (4 segments, 1000
+   trials) in a fresh interpreter with an empty numba cache (``NUMBA_CACHE_DIR``), then
+   again with the cache as the first run left it; and a fresh interpreter that imports
+   :mod:`protocols` and runs ``simulate_chain`` once, with the default ``jit=None`` (small
+   runs are interpreted) and with ``jit=True`` (compiles the kernels it uses).
 3. Delivered pairs per wall-clock second against SeQUeNCe (``sequence``, optional) on
    3- and 9-router linear chains with the same parameters: 20 km segments, 0.2 dB/km,
    signals at 2e8 m/s, Barrett-Kok heralding with 90 % detectors, 10 memories per
@@ -91,7 +93,7 @@ def run_sequence(python: str, routers: int, seg_km: float, memo: int, sim_s: flo
 
 
 def timed(chain, trials, seed=0):
-    simulate_chain(chain, min(trials, 16), seed=seed)  # JIT / cache warm-up
+    simulate_chain(chain, min(trials, 16), seed=seed, jit=True)  # compile (or load) the kernel
     t0 = time.perf_counter()
     res = simulate_chain(chain, trials, seed=seed)
     return time.perf_counter() - t0, res
@@ -102,20 +104,31 @@ import json, time
 t0 = time.perf_counter()
 import protocols
 t1 = time.perf_counter()
-protocols.simulate_chain(protocols.RepeaterChain(*ARGS, **KWARGS), 100, seed=1)
+protocols.simulate_chain(protocols.RepeaterChain(*ARGS, **KWARGS), 1000, seed=1, jit=JIT)
 t2 = time.perf_counter()
 print(json.dumps({"import_s": t1 - t0, "first_call_s": t2 - t1}))
 '''
 
 
-def first_run(args: tuple, kwargs: dict, cache_dir: str) -> dict:
-    """Import + first ``simulate_chain`` in a fresh interpreter using numba cache ``cache_dir``."""
-    code = COLD_SCRIPT.replace("KWARGS", repr(kwargs)).replace("ARGS", repr(args))
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+
+
+def first_run(args: tuple, kwargs: dict, cache_dir: str, jit) -> dict:
+    """Import + first ``simulate_chain`` (1000 trials) in a fresh interpreter using numba cache ``cache_dir``."""
+    code = COLD_SCRIPT.replace("KWARGS", repr(kwargs)).replace("ARGS", repr(args)).replace("JIT", repr(jit))
     env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
-    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=root,
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT,
                          timeout=600, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def cli_run(cache_dir: str) -> float:
+    """Wall time of ``qnet chain`` (its defaults) in a fresh interpreter using numba cache ``cache_dir``."""
+    code = "import sys; sys.argv = ['qnet', 'chain', '--quiet']; from qnet_cli._entry import main; main()"
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], capture_output=True, env=env, cwd=ROOT, timeout=600, check=True)
+    return time.perf_counter() - t0
 
 
 def main(argv=None):
@@ -127,16 +140,23 @@ def main(argv=None):
 
     # ---------------------------------------------------------------- 0. compile time
     print("## First run: import + one simulate_chain call, fresh interpreter\n")
+    with tempfile.TemporaryDirectory() as cache:
+        cold, warm = cli_run(cache), cli_run(cache)
+    print_table([("`qnet chain` (defaults)", f"{cold:.2f}", f"{warm:.2f}")],
+                ["command", "wall s, empty numba cache", "wall s, again"])
+    print()
     rows = []
     for label, cargs, ckw in [("swap-ASAP, 4 segments (qnet chain default)", (4, 100.0), {}),
                               ("nested, DEJMPS, 4 segments", (4, 100.0),
                                {"protocol": "nested", "purification": "dejmps", "memories_per_node": 2})]:
-        with tempfile.TemporaryDirectory() as cache:
-            cold = first_run(cargs, ckw, cache)
-            warm = first_run(cargs, ckw, cache)
-        rows.append((label, f"{cold['import_s']:.2f}", f"{cold['first_call_s']:.2f}",
-                     f"{cold['import_s'] + cold['first_call_s']:.2f}", f"{warm['first_call_s']:.2f}"))
-    print_table(rows, ["workload", "import s", "compile + run s (empty cache)", "total s", "run s (cached)"])
+        for jit in (None, True):
+            with tempfile.TemporaryDirectory() as cache:
+                cold = first_run(cargs, ckw, cache, jit)
+                warm = first_run(cargs, ckw, cache, jit)
+            rows.append((label, repr(jit), f"{cold['import_s']:.2f}", f"{cold['first_call_s']:.2f}",
+                         f"{cold['import_s'] + cold['first_call_s']:.2f}", f"{warm['first_call_s']:.2f}"))
+    print_table(rows, ["1000 trials of", "jit", "import s", "(compile +) run s, empty cache", "total s",
+                       "run s, again"])
     print()
 
     # ---------------------------------------------------------------- 1. scaling in N
@@ -170,7 +190,7 @@ def main(argv=None):
     threads_chain = RepeaterChain(8, 400.0, scheme="werner", link_success_prob=0.3, prep_time_s=1e-4,
                                   swap_success_prob=0.8, memory_t2_s=0.1)
     n_th = 20_000 if quick else 200_000
-    simulate_chain(threads_chain, 16, seed=0)
+    simulate_chain(threads_chain, 16, seed=0, jit=True)
     t0 = time.perf_counter()
     simulate_chain(threads_chain, n_th, seed=0, threads=1)
     dt1 = time.perf_counter() - t0

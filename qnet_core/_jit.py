@@ -32,6 +32,11 @@ function names (directly or as ``module.kernel``) is that kernel's internal disp
 always calls the variant with the wrappers. So ``import qnet_core`` and a command that runs
 no kernel, such as ``qnet keyrate``, never import numba, and a command compiles only the
 kernels it calls.
+
+:meth:`LazyKernel.interpreted` is the third form: the same source, run by the interpreter, its
+callees' interpreted copies in its globals (likewise a snapshot). It compiles and imports
+nothing; a caller with small work can use it to spare the compilation (the repeater chain's
+``simulate_chain(jit=None)`` does), since its results are the compiled kernel's.
 """
 
 from __future__ import annotations
@@ -57,7 +62,7 @@ INTERNAL_SUFFIX = "__internal"
 prange = range
 
 _lock = threading.RLock()  # dispatchers are created once, whichever thread calls first
-_building: dict = {}  # (kernel, internal) -> its dispatcher while its globals are being resolved
+_building: dict = {}  # (kernel, internal or "py") -> its dispatcher (or interpreted copy) while its globals resolve
 
 
 class LazyKernel:
@@ -69,6 +74,7 @@ class LazyKernel:
         self.internal = internal
         self._dispatcher = None
         self._internal_dispatcher = None
+        self._interpreted = None
         functools.update_wrapper(self, py_func)
 
     def dispatcher(self):
@@ -93,11 +99,28 @@ class LazyKernel:
                     d = self._internal_dispatcher = _make_dispatcher(self, True)
         return d
 
+    def interpreted(self):
+        """The kernel as plain Python: the same source, run by the interpreter, calling its callees likewise.
+
+        No numba import and no compilation; the arithmetic is the compiled kernel's (IEEE
+        doubles, numpy's fixed-width integers), so results agree with it bit for bit (tested
+        for the kernels that use it), at the interpreter's speed. For work too small to pay
+        for a compilation (see :func:`protocols.repeaters.repeater_chain.simulate_chain`).
+        """
+        f = self._interpreted
+        if f is None:
+            with _lock:
+                f = self._interpreted or _building.get((self, "py"))
+                if f is None:
+                    f = self._interpreted = _make_interpreted(self)
+        return f
+
     def __call__(self, *args):
         return self.dispatcher()(*args)
 
     def __getattr__(self, name):  # signatures, inspect_types, ... of the compiled kernel
-        if name.startswith("__") or name in ("py_func", "options", "internal", "_dispatcher", "_internal_dispatcher"):
+        if name.startswith("__") or name in ("py_func", "options", "internal", "_dispatcher", "_internal_dispatcher",
+                                                  "_interpreted"):
             raise AttributeError(name)
         return getattr(self.dispatcher(), name)
 
@@ -113,37 +136,60 @@ def _code_names(code) -> set:
     return names
 
 
+def _copy(f, qualname):
+    """A copy of function ``f`` with its own globals dictionary (a snapshot of its module's)."""
+    copy = types.FunctionType(f.__code__, dict(f.__globals__), f.__name__, f.__defaults__, f.__closure__)
+    copy.__kwdefaults__ = f.__kwdefaults__
+    copy.__qualname__ = qualname
+    copy.__doc__ = f.__doc__
+    return copy
+
+
+def _resolve_globals(f, g, resolve, parallel_range):
+    """In ``g`` (a copy of ``f``'s globals), replace every lazy kernel that ``f`` names, directly or as
+    ``module.kernel``, by ``resolve(kernel)``, and ``prange`` by ``parallel_range``."""
+    names = _code_names(f.__code__)
+    for name in names:
+        obj = g.get(name)
+        if isinstance(obj, LazyKernel):
+            g[name] = resolve(obj)
+        elif obj is range and name == "prange":
+            g[name] = parallel_range
+        elif isinstance(obj, types.ModuleType):  # module.kernel references: a copy of the module
+            subs = {a: getattr(obj, a, None) for a in names}
+            subs = {a: resolve(v) for a, v in subs.items() if isinstance(v, LazyKernel)}
+            if subs:
+                proxy = types.ModuleType(obj.__name__, obj.__doc__)
+                proxy.__dict__.update(obj.__dict__)
+                proxy.__dict__.update(subs)
+                g[name] = proxy
+
+
 def _make_dispatcher(kernel: LazyKernel, internal: bool):
     """A numba dispatcher of a copy of ``kernel.py_func`` whose globals name numba objects (hold ``_lock``)."""
     import numba
 
     f = kernel.py_func
-    g = dict(f.__globals__)
-    copy = types.FunctionType(f.__code__, g, f.__name__, f.__defaults__, f.__closure__)
-    copy.__kwdefaults__ = f.__kwdefaults__
-    copy.__qualname__ = f.__qualname__ + (INTERNAL_SUFFIX if internal and not kernel.internal else "")
-    copy.__doc__ = f.__doc__
+    copy = _copy(f, f.__qualname__ + (INTERNAL_SUFFIX if internal and not kernel.internal else ""))
     dispatcher = numba.njit(**{**kernel.options, **(INTERNAL_OPTIONS if internal else {})})(copy)
     _building[kernel, internal] = dispatcher  # a kernel that names itself gets this dispatcher
     try:
-        names = _code_names(f.__code__)
-        for name in names:
-            obj = g.get(name)
-            if isinstance(obj, LazyKernel):
-                g[name] = obj.internal_dispatcher()
-            elif obj is range and name == "prange":
-                g[name] = numba.prange
-            elif isinstance(obj, types.ModuleType):  # module.kernel references: a copy of the module
-                subs = {a: getattr(obj, a, None) for a in names}
-                subs = {a: v.internal_dispatcher() for a, v in subs.items() if isinstance(v, LazyKernel)}
-                if subs:
-                    proxy = types.ModuleType(obj.__name__, obj.__doc__)
-                    proxy.__dict__.update(obj.__dict__)
-                    proxy.__dict__.update(subs)
-                    g[name] = proxy
+        _resolve_globals(f, copy.__globals__, LazyKernel.internal_dispatcher, numba.prange)
     finally:
         del _building[kernel, internal]
     return dispatcher
+
+
+def _make_interpreted(kernel: LazyKernel):
+    """A plain-Python copy of ``kernel.py_func`` that calls the interpreted copies of its callees (hold ``_lock``)."""
+    f = kernel.py_func
+    copy = _copy(f, f.__qualname__)
+    _building[kernel, "py"] = copy
+    try:
+        _resolve_globals(f, copy.__globals__, LazyKernel.interpreted, range)
+    finally:
+        del _building[kernel, "py"]
+    return copy
 
 
 def jit(function=None, /, *, internal=False, **options):

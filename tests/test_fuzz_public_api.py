@@ -173,6 +173,8 @@ INDEX_LISTS = {"targets", "qubits", "keep", "order", "bits", "purification_level
 CHOICES = {"name", "method", "basis", "scheme", "protocol", "decoy", "per", "bsm", "rep", "kind", "axis", "model",
            "direction", "air_mass_model", "preset", "metric", "purification", "fusion"}
 FLAGS = {"validate", "correct", "keep_measured", "normalize", "show_plob", "progress"}
+#: Tri-state switches: None, True or False (numpy bools too), nothing else.
+SWITCHES = {"jit"}
 OBJECTS = {"system", "systems", "chain", "steps", "rate_fn", "bb84_system", "graph_edges"}
 KIND_OVERRIDES = {("pauli_operator", "label"): "choice", ("remote_cnot", "target"): "index", ("process_fidelity", "target"): "channel",
                   ("average_gate_fidelity", "target"): "channel", ("simulate_decoy_bb84", "n_pulses"): "count"}
@@ -212,7 +214,7 @@ def kind_of(name, param):
     n = param.name
     for kind, names in (("state", STATES), ("vector", VECTORS), ("operator", OPERATORS), ("channel", CHANNELS),
                         ("count", COUNTS), ("index", INDICES), ("indices", INDEX_LISTS), ("choice", CHOICES),
-                        ("flag", FLAGS), ("object", OBJECTS), ("lenient", LENIENT)):
+                        ("flag", FLAGS), ("switch", SWITCHES), ("object", OBJECTS), ("lenient", LENIENT)):
         if n in names:
             return kind
     if n == "seed":
@@ -265,13 +267,14 @@ CHANNEL = [("number", 0.5, True), ("kraus-nan", [np.full((2, 2), NAN)], True), (
 CHOICE = [("unknown", "bogus", True), ("empty", "", True), ("int", 1, True), ("upper", "BOGUS", True),
           ("list", ["x"], True)]
 FLAG = [("two", 2, False), ("str-full", "full", None)]
+SWITCH = [("np-bool", np.bool_(True), None), ("one", 1, None), ("zero", 0.0, None), ("str-auto", "auto", None)]
 SEED = [("neg", -1, True), ("frac", 1.5, True), ("huge", 2**200, False), ("neg-list", [-1], True),
         ("np-int", np.int64(3), False)]
 OBJECT = [("number", 1.0, True), ("list", [1.0], True)]
 LENIENT_VALUES = [("int", 1, None)]
 
 HOSTILE = {"real": REAL, "count": COUNT, "index": INDEX, "indices": INDEX_LIST, "state": STATE, "vector": VECTOR,
-           "operator": OPERATOR, "channel": CHANNEL, "choice": CHOICE, "flag": FLAG, "seed": SEED,
+           "operator": OPERATOR, "channel": CHANNEL, "choice": CHOICE, "flag": FLAG, "switch": SWITCH, "seed": SEED,
            "object": OBJECT, "lenient": LENIENT_VALUES}
 
 def _documents_batched_vector(name, pname):
@@ -292,6 +295,8 @@ def must_raise(name, param, kind, label, value, flag):
         return param.name == "validate" and label in ("str", "bytes") and isinstance(value, str)
     if kind == "lenient":
         return False
+    if kind == "switch":
+        return label not in ("none", "true", "false", "np-bool")
     if label == "none":
         return not none_allowed(param)
     if kind == "seed" and label in ("true", "false"):

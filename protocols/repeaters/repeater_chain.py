@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -630,7 +631,8 @@ def _seed_key(seed) -> tuple[int, int]:
 
 def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, first_trial: int = 0,
                    max_time_s: float = math.inf, threads: int | None = None,
-                   progress: bool | Callable[[int, int], object] | None = None) -> ChainResult:
+                   progress: bool | Callable[[int, int], object] | None = None,
+                   jit: bool | None = None) -> ChainResult:
     """Run ``trials`` independent trials of ``chain``, each until the first end-to-end pair.
 
     Parameters
@@ -656,6 +658,13 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
         ``(trials, trials)``); ``True`` draws a ``tqdm`` bar instead (needs ``tqdm``, the
         ``progress`` extra). An exception raised by the callable stops the run and propagates.
         The result does not depend on it.
+    jit : None, True or False
+        Run the compiled kernel (``True``; compiled by numba on first use, several seconds
+        the first time on a machine, then loaded from numba's cache) or its Python source in
+        the interpreter (``False``; about 0.5 ms per trial for 4 segments, growing with the
+        chain). ``None`` (default): small runs start in the interpreter and switch to the
+        compiled kernel once compiling pays (see Notes). The result does not depend on it:
+        both run the same code with the same arithmetic, bit for bit.
 
     Returns
     -------
@@ -665,6 +674,15 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
     -----
     Trials run in contiguous chunks of about 0.1 s of work each, so ``KeyboardInterrupt``
     stops a long run within a fraction of a second, and ``progress`` hears of each chunk.
+
+    With ``jit=None``, a chain of at most 256 memories per side
+    (``num_segments * memories_per_node``) whose kernel variant (purifying or not) is not yet
+    compiled in this process runs in the interpreter, on the calling thread, for as long as
+    the interpreter time of the whole process plus the projected time of the trials left
+    stays within 2 s; then the compiled kernel takes over (compiling it, or loading it from
+    numba's cache, once per process). A small first run thus never waits for numba's
+    compiler, and no process spends more than 2 s in the interpreter. Once compiled, the
+    kernel serves every later call.
 
     Memory: each thread's kernel workspace (about ``870 * num_segments * memories_per_node``
     bytes) plus 304 bytes per trial (272 of results, 32 for the summary statistics) must fit
@@ -692,6 +710,8 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
     mt = check_positive(max_time_s, "max_time_s", "simulate_chain", allow_inf=True)
     if threads is not None and (not _is_int(threads) or threads < 1):
         raise ParameterError(f"simulate_chain(): threads={threads!r} must be an integer >= 1 (or None)")
+    if not (jit is None or isinstance(jit, (bool, np.bool_))):
+        raise ParameterError(f"simulate_chain(): jit={jit!r} must be None, True or False")
     ws = _workspace_bytes(chain.num_segments, chain.memories_per_node)
     out = int(trials) * (_OUTPUT_BYTES_PER_TRIAL + _SUMMARY_BYTES_PER_TRIAL)
     limit = _memory_limit_bytes()
@@ -705,14 +725,14 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
     report = progress_reporter(progress, trials, "simulate_chain", "trials")
     try:
         times, states, status = _run_trials(_kernel_args(chain, mt), key, int(first_trial), int(trials), threads,
-                                            max(1, (limit - out) // ws), report)
+                                            max(1, (limit - out) // ws), report, None if jit is None else bool(jit))
     finally:
         close_progress(report)
     bad = (status < 0) | (status > 2) | ((status == 0) & ~np.isfinite(times))
     if np.any(bad):
         i = int(np.flatnonzero(bad)[0])
         raise ParameterError(
-            f"simulate_chain(): the compiled kernel did not finish trial {first_trial + i} (status {int(status[i])}, "
+            f"simulate_chain(): the chain kernel did not finish trial {first_trial + i} (status {int(status[i])}, "
             f"time {float(times[i])!r}) for num_segments={chain.num_segments} and "
             f"memories_per_node={chain.memories_per_node}; this is a bug in qnetsim, please report it")
     if np.any(status == 2):
@@ -748,6 +768,18 @@ def _kernel_args(chain: RepeaterChain, max_time_s: float) -> tuple:
             need, float(chain.segment_length_km / chain.light_speed_km_per_s), float(max_time_s))
 
 
+#: Interpreter time (s) that the chain kernel may take in one process, over all calls, before
+#: ``jit=None`` compiles it: about half a cold compilation on a 2-core machine, so runs that
+#: the interpreter finishes sooner never wait for numba, and no process loses more than this.
+_INTERPRET_BUDGET_S = 2.0
+#: Largest ``num_segments * memories_per_node`` that ``jit=None`` tries in the interpreter
+#: (one trial of a longer chain takes the interpreter a large part of the budget).
+_INTERPRET_MAX_CHANNELS = 256
+_interpret_lock = threading.Lock()
+_interpreted_s = 0.0  # interpreter time spent on the chain kernel in this process
+_compiled_variants: set = set()  # kernel variants (purifying or not) compiled in this process
+
+
 #: Target wall time of one compiled call (s): a call returns to Python this often, so that
 #: ``KeyboardInterrupt`` is handled promptly, and it amortizes the call overhead.
 _CHUNK_S = 0.1
@@ -776,9 +808,48 @@ def _memory_limit_bytes() -> int:
     return limit
 
 
+def _interpret(args: tuple, key: tuple, N: int, m: int, lo: int, end: int, times, states, status,
+               report: Callable[[int], None], budgeted: bool) -> int:
+    """Run trials ``lo ..`` of the chain kernel in the interpreter (the same source, see
+    :meth:`qnet_core._jit.LazyKernel.interpreted`), in chunks of about ``_CHUNK_S``, into
+    ``times[i - lo]`` etc.; ``report(trials done up to)`` after each chunk. With ``budgeted``,
+    stop before a chunk once this process's interpreter time plus the projected time of the
+    trials left would exceed ``_INTERPRET_BUDGET_S``. Returns the first trial not run.
+
+    numba's ``error_model="numpy"`` and fixed-width integers are the interpreter's here too:
+    the xoshiro streams wrap modulo 2**64 and numpy's warnings are silenced, as in the compiled kernel.
+    """
+    global _interpreted_s
+    kernel = _k._run_range.interpreted()
+    work = _k.workspace(N, m)
+    start, size = lo, 1
+    while lo < end:
+        hi = min(end, lo + size)
+        a, b = lo - start, hi - start
+        t0 = time.perf_counter()
+        with np.errstate(all="ignore"):
+            kernel(np.int64(lo), np.int64(hi), *key, *args, *work, times[a:b], states[a:b], status[a:b])
+        dt = time.perf_counter() - t0
+        with _interpret_lock:
+            _interpreted_s += dt
+            spent = _interpreted_s
+        per_trial = max(dt / (hi - lo), 1e-9)
+        lo = hi
+        report(lo)
+        size = max(1, int(_CHUNK_S / per_trial))
+        if budgeted and spent + per_trial * (end - lo) > _INTERPRET_BUDGET_S:
+            break
+    return lo
+
+
 def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int | None, max_threads: int = 1 << 30,
-                progress: Callable[[int, int], object] | None = None):
+                progress: Callable[[int, int], object] | None = None, jit: bool | None = True):
     """Run trials ``first .. first + trials - 1`` in contiguous chunks; returns (times, states, status).
+
+    ``jit``: see :func:`simulate_chain`. Interpreted chunks (the kernel's Python source, on
+    this thread) come first, each sized to about ``_CHUNK_S``; with ``jit=None`` the rest
+    goes to the compiled kernel once the interpreter time of this process plus the projected
+    time of the remaining trials would exceed ``_INTERPRET_BUDGET_S``.
 
     ``progress(done, trials)`` is called on this thread after every finished chunk (with the
     pool, in completion order); it never changes how the trials are chunked.
@@ -809,7 +880,15 @@ def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int |
 
     end = first + trials
     lo = first
+    variant = args[14] is None  # the purification method: the kernel's one varying argument type
+    if jit is False or (jit is None and variant not in _compiled_variants and N * m <= _INTERPRET_MAX_CHANNELS
+                        and _interpreted_s < _INTERPRET_BUDGET_S):
+        lo = _interpret(args, (k0, k1), N, m, lo, end, times[lo - first:], states[lo - first:], status[lo - first:],
+                        lambda done: report(done - first), jit is None)
+        if lo >= end:
+            return times, states, status
     run(lo, lo + 1)  # compiles (or loads) the kernel
+    _compiled_variants.add(variant)
     lo += 1
     report(lo - first)
     size, per_trial = 8, 0.0

@@ -19,9 +19,9 @@ def test_chain_unfinished_trials_never_look_delivered(monkeypatch):
         return None
 
     monkeypatch.setattr(_kernels, "_run_range", kernel_that_does_nothing)
-    with pytest.raises(QnetError, match=r"simulate_chain\(\): the compiled kernel did not finish trial 0 "
+    with pytest.raises(QnetError, match=r"simulate_chain\(\): the chain kernel did not finish trial 0 "
                                         r"\(status -1, time nan\)"):
-        simulate_chain(RepeaterChain(2, 10.0), 3, seed=1)
+        simulate_chain(RepeaterChain(2, 10.0), 3, seed=1, jit=True)
 
 
 @pytest.mark.parametrize("p", [1e-320, 1e-300, 1e-13])

@@ -82,5 +82,5 @@ def test_one_compiled_signature_whatever_the_parameter_types():
               RepeaterChain(4, 10, protocol="nested", purification="dejmps", purification_levels=(0, 1),
                             memories_per_node=3)]
     for chain in chains:
-        simulate_chain(chain, 3, seed=np.int64(1), max_time_s=10)
+        simulate_chain(chain, 3, seed=np.int64(1), max_time_s=10, jit=True)
     assert len(K._run_range.signatures) == 2

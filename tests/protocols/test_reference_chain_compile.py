@@ -44,7 +44,7 @@ def compiled_kernels(tmp_path, chain_srcs: list) -> list:
     cache = tmp_path / "numba-cache"
     code = ("from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain\n"
             "import shutil\n" + "".join(
-                f"simulate_chain({src}, 20, seed=1)\n"
+                f"simulate_chain({src}, 20, seed=1, jit=True)\n"
                 f"shutil.copytree({str(cache)!r}, {str(tmp_path / f'snap{i}')!r})\n"
                 for i, src in enumerate(chain_srcs)))
     env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
@@ -90,7 +90,7 @@ def test_kernels_that_chains_compile_internally_stay_callable_from_python():
     """The internal variant is what other kernels call; Python gets the variant with the wrappers."""
     from protocols.repeaters.repeater_chain import RepeaterChain, simulate_chain
 
-    simulate_chain(RepeaterChain(2, 50.0, memory_t2_s=1.0), 5, seed=3)  # compiles the internal variants
+    simulate_chain(RepeaterChain(2, 50.0, memory_t2_s=1.0), 5, seed=3, jit=True)  # compiles the internal variants
     st = np.empty(4, dtype=np.uint64)
     K.seed_stream(st, np.uint64(1), np.uint64(2), np.int64(0))
     u = K.uniform(st)
