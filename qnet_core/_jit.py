@@ -36,7 +36,7 @@ kernels it calls.
 :meth:`LazyKernel.interpreted` is the third form: the same source, run by the interpreter, its
 callees' interpreted copies in its globals (likewise a snapshot). It compiles and imports
 nothing; a caller with small work can use it to spare the compilation (the repeater chain's
-``simulate_chain(jit=None)`` does), since its results are the compiled kernel's.
+``simulate_chain(jit=None)`` does), since its results are the compiled kernel's to rounding.
 """
 
 from __future__ import annotations
@@ -102,9 +102,9 @@ class LazyKernel:
     def interpreted(self):
         """The kernel as plain Python: the same source, run by the interpreter, calling its callees likewise.
 
-        No numba import and no compilation; the arithmetic is the compiled kernel's (IEEE
-        doubles, numpy's fixed-width integers), so results agree with it bit for bit (tested
-        for the kernels that use it), at the interpreter's speed. For work too small to pay
+        No numba import and no compilation; the operations are the compiled kernel's, in the
+        same order (IEEE doubles, numpy's fixed-width integers), so results agree with it to
+        rounding (tested for the kernels that use it), at the interpreter's speed. For work too small to pay
         for a compilation (see :func:`protocols.repeaters.repeater_chain.simulate_chain`).
         """
         f = self._interpreted

@@ -100,7 +100,8 @@ def slow_sweep(tmp_path):
 @pytest.mark.parametrize("sig, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
 def test_chain_stops_on_signal(tmp_path, sig, code):
     out = tmp_path / "chain.csv"
-    popen_qnet(*LONG_CHAIN[:-3], "--trials", "10").communicate(timeout=300)  # kernels compiled and cached
+    # more trials than the interpreter budget allows: the kernel is compiled and cached for the run below
+    popen_qnet(*LONG_CHAIN[:-3], "--trials", "20000").communicate(timeout=300)
     proc = popen_qnet(*LONG_CHAIN, "--out", out)
     time.sleep(2.5)  # imports done, trials running (1e6 trials take ~30 s)
     assert proc.poll() is None, proc.communicate()

@@ -66,7 +66,8 @@ def test_keyrate_imports_no_numba(keyrate_run):
 
 def test_first_chain_run_needs_no_compiler(tmp_path):
     """Issue 11: the first ``qnet chain`` after install (empty numba cache) runs its 1000 default
-    trials in the interpreter: no numba import, nothing compiled, the compiled kernel's numbers."""
+    trials in the interpreter: no numba import, nothing compiled, the compiled kernel's numbers
+    (to rounding)."""
     cache = tmp_path / "numba-cache"
     report, row = _run("chain", "--json", "--quiet", env={**qnet_env(), "NUMBA_CACHE_DIR": str(cache)})
     assert not report["numba"], "numba imported by " + " <- ".join(reversed(report["importer"]))
@@ -77,4 +78,4 @@ def test_first_chain_run_needs_no_compiler(tmp_path):
     want = tasks.chain_row(simulate_chain(RepeaterChain(4, 100.0), 1000, seed=0, jit=True))
     assert row["trials"] == 1000
     for column in ("mean_fidelity", "rate_hz", "mean_waiting_time_s", "qber_z", "qber_x"):
-        assert row[column] == want[column], column  # bit for bit
+        assert row[column] == pytest.approx(want[column], rel=1e-12, abs=1e-15), column

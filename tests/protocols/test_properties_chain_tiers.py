@@ -2,7 +2,9 @@
 
 ``simulate_chain(..., jit=None)`` runs small jobs in the interpreter (no compilation) and hands
 the rest to the compiled kernel once compiling pays; both tiers run the same source with the
-same arithmetic, so every result must agree bit for bit, whichever tier ran which trials.
+same operations in the same order, so every result must agree, whichever tier ran which trials:
+delivery times and outcomes exactly, states to rounding (numba's machine code may round an
+operation differently from the interpreter).
 """
 
 import numpy as np
@@ -17,10 +19,10 @@ from qnet_core.errors import ParameterError
 
 
 def assert_same(a, b):
-    """Two ChainResults agree bit for bit."""
+    """Two ChainResults agree: times and outcomes exactly, states to rounding."""
     assert np.array_equal(a.delivery_time_s, b.delivery_time_s, equal_nan=True)
-    assert np.array_equal(a.states, b.states)
     assert np.array_equal(a.delivered, b.delivered)
+    np.testing.assert_allclose(a.states, b.states, rtol=0, atol=1e-12)
 
 
 @st.composite
@@ -50,7 +52,7 @@ def chains(draw):
 
 @settings(max_examples=30, deadline=None)
 @given(chain=chains(), seed=st.integers(0, 2**32), first=st.integers(0, 1000))
-def test_interpreted_and_compiled_kernels_agree_bit_for_bit(chain, seed, first):
+def test_interpreted_and_compiled_kernels_agree(chain, seed, first):
     kw = dict(first_trial=first, max_time_s=5.0)
     assert_same(simulate_chain(chain, 6, seed, jit=False, **kw), simulate_chain(chain, 6, seed, jit=True, **kw))
 
