@@ -53,8 +53,17 @@ def chains(draw):
 @settings(max_examples=30, deadline=None)
 @given(chain=chains(), seed=st.integers(0, 2**32), first=st.integers(0, 1000))
 def test_interpreted_and_compiled_kernels_agree(chain, seed, first):
-    kw = dict(first_trial=first, max_time_s=5.0)
-    assert_same(simulate_chain(chain, 6, seed, jit=False, **kw), simulate_chain(chain, 6, seed, jit=True, **kw))
+    def run(jit):
+        try:
+            return simulate_chain(chain, 6, seed, jit=jit, first_trial=first, max_time_s=5.0)
+        except ParameterError as e:  # e.g. a deadlock (too few memories): the same error from both tiers
+            return str(e)
+
+    interpreted, compiled = run(False), run(True)
+    if isinstance(interpreted, str) or isinstance(compiled, str):
+        assert interpreted == compiled
+    else:
+        assert_same(interpreted, compiled)
 
 
 class Spy:
