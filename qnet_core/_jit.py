@@ -104,8 +104,9 @@ class LazyKernel:
 
         No numba import and no compilation; the operations are the compiled kernel's, in the
         same order (IEEE doubles, numpy's fixed-width integers), so results agree with it to
-        rounding (tested for the kernels that use it), at the interpreter's speed. For work too small to pay
-        for a compilation (see :func:`protocols.repeaters.repeater_chain.simulate_chain`).
+        rounding (tested for the kernels that use it), at the interpreter's speed. For work
+        too small to pay for a compilation (see
+        :func:`protocols.repeaters.repeater_chain.simulate_chain`).
         """
         f = self._interpreted
         if f is None:

@@ -744,6 +744,11 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
     return ChainResult(chain, times, states, status == 0, int(first_trial), key)
 
 
+#: Position of the purification method in :func:`_kernel_args`' tuple: the one argument whose type
+#: varies (``None`` or an integer), so the kernel has two compiled variants.
+_PUR_METHOD_ARG = 14
+
+
 def _kernel_args(chain: RepeaterChain, max_time_s: float) -> tuple:
     """The chain's parameters for :func:`protocols.repeaters._kernels._run_range`, each with a fixed type.
 
@@ -813,7 +818,7 @@ def _interpret(args: tuple, key: tuple, N: int, m: int, lo: int, end: int, times
                report: Callable[[int], None], budgeted: bool) -> int:
     """Run trials ``lo ..`` of the chain kernel in the interpreter (the same source, see
     :meth:`qnet_core._jit.LazyKernel.interpreted`), in chunks of about ``_CHUNK_S``, into
-    ``times[i - lo]`` etc.; ``report(trials done up to)`` after each chunk. With ``budgeted``,
+    ``times[i - lo]`` etc. (``lo`` as given); ``report(trials done up to)`` after each chunk. With ``budgeted``,
     stop before a chunk once this process's interpreter time plus the projected time of the
     trials left would exceed ``_INTERPRET_BUDGET_S``. Returns the first trial not run.
 
@@ -881,11 +886,11 @@ def _run_trials(args: tuple, key: tuple, first: int, trials: int, threads: int |
 
     end = first + trials
     lo = first
-    variant = args[14] is None  # the purification method: the kernel's one varying argument type
+    variant = args[_PUR_METHOD_ARG] is None
     if jit is False or (jit is None and variant not in _compiled_variants and N * m <= _INTERPRET_MAX_CHANNELS
                         and _interpreted_s < _INTERPRET_BUDGET_S):
-        lo = _interpret(args, (k0, k1), N, m, lo, end, times[lo - first:], states[lo - first:], status[lo - first:],
-                        lambda done: report(done - first), jit is None)
+        lo = _interpret(args, (k0, k1), N, m, lo, end, times, states, status, lambda done: report(done - first),
+                        jit is None)
         if lo >= end:
             return times, states, status
     run(lo, lo + 1)  # compiles (or loads) the kernel

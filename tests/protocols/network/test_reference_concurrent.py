@@ -131,17 +131,22 @@ def test_purification_needs_two_channels_and_slots_per_hop():
         simulate_network(net, [("u0", "u1", path)], 0.01, chain=chain, memories={"r1": 3})
 
 
+def _assert_no_shared_slot(res):
+    """The debug run checked every event and found no slot held twice or beyond a node's capacity."""
+    assert res.contention_checks == res.events > 1000
+    assert res.contention_violations == 0
+    assert np.all(res.mean_occupancy <= res.capacity)
+    trace = res.occupancy_trace
+    assert np.all(trace <= res.capacity[:, None]) and np.all(trace >= 0)
+
+
 def test_contention_never_shares_a_slot():
     net, reqs = _dumbbell()
     chain = RepeaterChain(1, 0.0, scheme="double-click", memory_t2_s=0.05, cutoff_s=0.005, memories_per_node=2,
                           swap_success_prob=0.8)
     res = simulate_network(net, reqs, 0.3, chain=chain, policy="round-robin", memories={"r1": 3, "r2": 4}, seed=2,
                            debug=True)
-    assert res.contention_checks == res.events > 1000
-    assert res.contention_violations == 0
-    assert np.all(res.mean_occupancy <= res.capacity)
-    trace = res.occupancy_trace
-    assert np.all(trace <= res.capacity[:, None]) and np.all(trace >= 0)
+    _assert_no_shared_slot(res)
     # the repeaters are contended: both requests still deliver
     assert all(q.deliveries > 100 for q in res.requests)
 
@@ -265,11 +270,7 @@ def test_contention_never_shares_a_slot_with_purification():
                           cutoff_s=0.005, memories_per_node=2, swap_success_prob=0.8, purification="dejmps")
     res = simulate_network(net, reqs, 0.3, chain=chain, policy="round-robin", memories={"r1": 8, "r2": 8}, seed=2,
                            debug=True)
-    assert res.contention_checks == res.events > 1000
-    assert res.contention_violations == 0
-    assert np.all(res.mean_occupancy <= res.capacity)
-    trace = res.occupancy_trace
-    assert np.all(trace <= res.capacity[:, None]) and np.all(trace >= 0)
+    _assert_no_shared_slot(res)
     assert all(q.deliveries > 100 for q in res.requests)
     assert not any(res.stalled)
 
