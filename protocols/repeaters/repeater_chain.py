@@ -680,7 +680,7 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
     (``num_segments * memories_per_node``) whose kernel variant (purifying or not) is not yet
     compiled in this process runs in the interpreter, on the calling thread, for as long as
     the interpreter time of the whole process plus the projected time of the trials left
-    stays within 2 s; then the compiled kernel takes over (compiling it, or loading it from
+    (measured once 0.1 s have been interpreted) stays within 2 s; then the compiled kernel takes over (compiling it, or loading it from
     numba's cache, once per process). A small first run thus never waits for numba's
     compiler, and no process spends more than 2 s in the interpreter. Once compiled, the
     kernel serves every later call.
@@ -822,13 +822,18 @@ def _interpret(args: tuple, key: tuple, N: int, m: int, lo: int, end: int, times
     stop before a chunk once this process's interpreter time plus the projected time of the
     trials left would exceed ``_INTERPRET_BUDGET_S``. Returns the first trial not run.
 
+    The projection uses the last chunk's time per trial, and is trusted only once this call
+    has interpreted for ``_CHUNK_S`` (or the process budget is spent): the first chunk is one
+    trial, and a pause of a few milliseconds in it (a garbage collection, a busy core) would
+    otherwise send a run that the interpreter finishes in a fraction of a second to the compiler.
+
     numba's ``error_model="numpy"`` and fixed-width integers are the interpreter's here too:
     the xoshiro streams wrap modulo 2**64 and numpy's warnings are silenced, as in the compiled kernel.
     """
     global _interpreted_s
     kernel = _k._run_range.interpreted()
     work = _k.workspace(N, m)
-    start, size = lo, 1
+    start, size, this_call = lo, 1, 0.0
     while lo < end:
         hi = min(end, lo + size)
         a, b = lo - start, hi - start
@@ -839,11 +844,13 @@ def _interpret(args: tuple, key: tuple, N: int, m: int, lo: int, end: int, times
         with _interpret_lock:
             _interpreted_s += dt
             spent = _interpreted_s
+        this_call += dt
         per_trial = max(dt / (hi - lo), 1e-9)
         lo = hi
         report(lo)
         size = max(1, int(_CHUNK_S / per_trial))
-        if budgeted and spent + per_trial * (end - lo) > _INTERPRET_BUDGET_S:
+        if (budgeted and spent + per_trial * (end - lo) > _INTERPRET_BUDGET_S
+                and (this_call >= _CHUNK_S or spent >= _INTERPRET_BUDGET_S)):
             break
     return lo
 

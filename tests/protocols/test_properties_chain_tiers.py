@@ -104,6 +104,29 @@ def test_a_small_run_stays_in_the_interpreter(fresh):
     assert_same(res, simulate_chain(chain, 300, seed=2, jit=True))
 
 
+def test_a_slow_first_trial_does_not_send_a_small_run_to_the_compiler(fresh, monkeypatch):
+    """The first interpreted chunk is one trial; a pause in it (here 20 ms, projecting 300
+    trials to 6 s) must not decide the tier before the interpreter has run for ``_CHUNK_S``."""
+    import time as _time
+
+    interpreted = fresh.interpreted
+    paused = []
+
+    def pausing():
+        f = interpreted()
+
+        def run(lo, hi, *args):
+            if not paused:
+                paused.append(lo)
+                _time.sleep(0.02)
+            return f(lo, hi, *args)
+        return run
+
+    monkeypatch.setattr(fresh, "interpreted", pausing)
+    simulate_chain(RepeaterChain(4, 100.0), 300, seed=2)
+    assert paused and (fresh.interpreted_trials, fresh.compiled) == (300, 0)
+
+
 def test_a_run_past_the_budget_moves_to_the_compiled_kernel(fresh, monkeypatch):
     """Trials interpreted before the switch and compiled after it concatenate to the same run;
     progress covers both tiers, and the process keeps the compiled kernel for later calls."""
