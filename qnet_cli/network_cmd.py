@@ -148,7 +148,6 @@ def _model(args):
                      satellite_pair_rate_hz=_rate(getattr(args, "satellite_pair_rate", None)))
 
 
-
 def _topology(path: str):
     from protocols.network import Network
 

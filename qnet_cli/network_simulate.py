@@ -9,7 +9,8 @@ deliveries, rate, mean fidelity and secret-key rate with standard errors, then t
 occupancies. ``--out`` writes the request rows (.csv) or everything (.json); ``--plot`` draws
 the memory occupancy over time; ``--rate-plot`` also runs the first 1, 2, ..., N-1 requests on
 their own (same seed and options) and draws the total and per-request delivery rate against the
-number of concurrent requests (:func:`protocols.network.concurrent.plot_rate_vs_users`). Bad values raise :class:`~qnet_core.errors.ScenarioError` or
+number of concurrent requests (:func:`protocols.network.concurrent.plot_rate_vs_users`). Bad
+values raise :class:`~qnet_core.errors.ScenarioError` or
 :class:`~qnet_core.errors.ParameterError` (``qnet: error: ...``, exit status 2).
 """
 

@@ -680,8 +680,8 @@ def simulate_chain(chain: RepeaterChain, trials: int, seed: SeedLike = None, *, 
     (``num_segments * memories_per_node``) whose kernel variant (purifying or not) is not yet
     compiled in this process runs in the interpreter, on the calling thread, for as long as
     the interpreter time of the whole process plus the projected time of the trials left
-    (measured once 0.1 s have been interpreted) stays within 2 s; then the compiled kernel takes over (compiling it, or loading it from
-    numba's cache, once per process). A small first run thus never waits for numba's
+    (measured once 0.1 s have been interpreted) stays within 2 s; then the compiled kernel
+    takes over (compiling it, or loading it from numba's cache, once per process). A small first run thus never waits for numba's
     compiler, and no process spends more than 2 s in the interpreter. Once compiled, the
     kernel serves every later call.
 
